@@ -1,0 +1,131 @@
+"""System checks: is the app wired in, and is ``API_ERRORS`` valid?"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+
+from django_api_errors.conf import DEFAULTS
+
+HANDLER = "django_api_errors.handlers.exception_handler"
+VIEWS = {
+    "handler400": "django_api_errors.views.bad_request",
+    "handler403": "django_api_errors.views.permission_denied",
+    "handler404": "django_api_errors.views.page_not_found",
+    "handler500": "django_api_errors.views.server_error",
+}
+CSRF_VIEW = "django_api_errors.views.csrf_failure"
+
+
+def _dotted(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+
+
+def check_exception_handler(**kwargs: Any) -> list[CheckMessage]:
+    configured = getattr(settings, "REST_FRAMEWORK", {}).get("EXCEPTION_HANDLER")
+    if configured is not None and _dotted(configured) == HANDLER:
+        return []
+    return [
+        Warning(
+            "DRF's EXCEPTION_HANDLER is not django-api-errors' handler, so DRF views "
+            "answer errors in DRF's own format.",
+            hint=f'Set REST_FRAMEWORK["EXCEPTION_HANDLER"] = "{HANDLER}".',
+            id="django_api_errors.W001",
+        )
+    ]
+
+
+def check_error_views(**kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    urlconf_name = getattr(settings, "ROOT_URLCONF", None)
+    try:
+        urlconf = import_module(urlconf_name) if urlconf_name else None
+    except Exception:  # Django's own URL checks report a broken URLconf.
+        urlconf = None
+    if urlconf is not None:
+        for name, expected in VIEWS.items():
+            if _dotted(getattr(urlconf, name, "")) != expected:
+                messages.append(
+                    Warning(
+                        f"{name} in {urlconf_name} is not django-api-errors' view, so errors "
+                        "raised outside DRF views answer with Django's HTML page.",
+                        hint=f'Add {name} = "{expected}" to {urlconf_name}.',
+                        id="django_api_errors.W002",
+                    )
+                )
+    if _dotted(getattr(settings, "CSRF_FAILURE_VIEW", "")) != CSRF_VIEW:
+        messages.append(
+            Warning(
+                "CSRF_FAILURE_VIEW is not django-api-errors' view, so CSRF failures "
+                "answer with Django's HTML page.",
+                hint=f'Set CSRF_FAILURE_VIEW = "{CSRF_VIEW}".',
+                id="django_api_errors.W003",
+            )
+        )
+    return messages
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "ERROR_URI": (str, type(None)),
+    "HTML_PATH_PREFIXES": (list, tuple),
+    "DEBUG_TRACEBACK": (bool,),
+    "REQUEST_ID_HEADER": (str,),
+    "CODES": (Mapping,),
+    "WWW_AUTHENTICATE": (str,),
+    "RETRY_AFTER": (int,),
+}
+
+
+def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for code, spec in codes.items():
+        status = spec.get("status") if isinstance(spec, Mapping) else None
+        if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
+            messages.append(
+                Error(
+                    f'API_ERRORS["CODES"][{code!r}] needs a "status" between 400 and 599.',
+                    hint='Write it as {"status": 402, "description": "..."}.',
+                    id="django_api_errors.E003",
+                )
+            )
+    return messages
+
+
+def check_settings(**kwargs: Any) -> list[CheckMessage]:
+    user = getattr(settings, "API_ERRORS", {})
+    if not isinstance(user, Mapping):
+        return [
+            Error(
+                "API_ERRORS must be a dict.",
+                hint="Write API_ERRORS = {...} with the keys listed in the README.",
+                id="django_api_errors.E002",
+            )
+        ]
+    messages: list[CheckMessage] = []
+    for key, value in user.items():
+        if key not in DEFAULTS:
+            messages.append(
+                Error(
+                    f"API_ERRORS has an unknown key {key!r}.",
+                    hint="Valid keys: " + ", ".join(sorted(DEFAULTS)) + ".",
+                    id="django_api_errors.E001",
+                )
+            )
+        elif not isinstance(value, _TYPES[key]) or (key == "RETRY_AFTER" and (isinstance(value, bool) or value < 1)):
+            expected = " or ".join(t.__name__ for t in _TYPES[key])
+            messages.append(
+                Error(
+                    f'API_ERRORS["{key}"] has an invalid value.',
+                    hint=f"Expected {expected}" + (" of at least 1." if key == "RETRY_AFTER" else "."),
+                    id="django_api_errors.E002",
+                )
+            )
+    if isinstance(user.get("CODES"), Mapping):
+        messages.extend(_check_codes(user["CODES"]))
+    return messages

@@ -1,0 +1,74 @@
+"""The app's settings: one dict, ``API_ERRORS``, read each time it is used.
+
+Reading at use time keeps ``override_settings`` working without signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings as django_settings
+
+DEFAULTS: dict[str, Any] = {
+    # Where each code is documented: "https://example.com/errors#{code}".
+    # Without "{code}", "#<code>" is appended.  None leaves error_uri out.
+    "ERROR_URI": None,
+    # Paths under these prefixes get Django's HTML error pages when the
+    # client's Accept header asks for text/html.  Empty: JSON everywhere.
+    "HTML_PATH_PREFIXES": [],
+    # With DEBUG=True, a server_error body carries the traceback.
+    "DEBUG_TRACEBACK": True,
+    # The header that carries the request id in and out.
+    "REQUEST_ID_HEADER": "X-Request-ID",
+    # Your own codes: {"payment_required": {"status": 402, "description": "..."}}
+    "CODES": {},
+    # The challenge sent on a 401 when the authenticator has none of its own.
+    "WWW_AUTHENTICATE": 'Session realm="api"',
+    # Retry-After (seconds) when whatever refused the request did not say.
+    "RETRY_AFTER": 60,
+}
+
+
+class Settings:
+    """Attribute access to ``API_ERRORS`` with the defaults filled in."""
+
+    @property
+    def user(self) -> Mapping[str, Any]:
+        value = getattr(django_settings, "API_ERRORS", None)
+        return value if isinstance(value, Mapping) else {}
+
+    def _get(self, name: str) -> Any:
+        return self.user.get(name, DEFAULTS[name])
+
+    @property
+    def ERROR_URI(self) -> str | None:
+        return self._get("ERROR_URI")  # type: ignore[no-any-return]
+
+    @property
+    def HTML_PATH_PREFIXES(self) -> list[str]:
+        return list(self._get("HTML_PATH_PREFIXES"))
+
+    @property
+    def DEBUG_TRACEBACK(self) -> bool:
+        return bool(self._get("DEBUG_TRACEBACK"))
+
+    @property
+    def REQUEST_ID_HEADER(self) -> str:
+        return str(self._get("REQUEST_ID_HEADER"))
+
+    @property
+    def CODES(self) -> Mapping[str, Mapping[str, Any]]:
+        value = self._get("CODES")
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def WWW_AUTHENTICATE(self) -> str:
+        return str(self._get("WWW_AUTHENTICATE"))
+
+    @property
+    def RETRY_AFTER(self) -> int:
+        return int(self._get("RETRY_AFTER"))
+
+
+settings = Settings()

@@ -1,0 +1,132 @@
+"""Exceptions for each documented code.
+
+Each is a DRF ``APIException``: ``status_code``, ``default_detail`` and
+``default_code`` come from the table in :mod:`django_api_errors.codes`.
+Raise them from DRF views, plain Django views or middleware alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from rest_framework.exceptions import APIException
+
+from django_api_errors import codes
+from django_api_errors.codes import Text
+
+
+def _entry(code: str) -> codes.ErrorCode:
+    entry = codes.get(code)
+    if entry is None:
+        raise KeyError(f"unknown error code {code!r}: register it first")
+    return entry
+
+
+class ApiError(APIException):
+    """An error with a documented code.
+
+    ``ApiError("Card declined.", code="payment_required", card="visa")``
+    answers with that code's status, the description, and ``card`` as an
+    extra member of the body.  Subclasses set ``default_code``.
+    """
+
+    default_code: ClassVar[str] = "server_error"  # type: ignore[misc]
+
+    def __init__(
+        self,
+        description: Text | None = None,
+        *,
+        code: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        entry = _entry(code or self.default_code)
+        self.code = entry.code
+        self.status_code = entry.status
+        super().__init__(description if description is not None else entry.description, entry.code)
+        self.description: Text = description if description is not None else entry.description
+        self.extra: dict[str, Any] = extra
+        self.headers: dict[str, str] = dict(headers or {})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Built-in and already registered codes give the class DRF's usual
+        # attributes; a code registered later is looked up per instance.
+        entry = codes.get(cls.default_code)
+        if entry is not None:
+            cls.status_code = entry.status
+            cls.default_detail = entry.description
+
+
+class InvalidRequest(ApiError):
+    default_code = "invalid_request"
+
+
+class InvalidContentType(ApiError):
+    default_code = "invalid_content_type"
+
+
+class AccessDenied(ApiError):
+    default_code = "access_denied"
+
+
+class InsufficientScope(ApiError):
+    """The token lacks a scope; ``scopes`` are the ones the action requires."""
+
+    default_code = "insufficient_scope"
+
+    def __init__(
+        self,
+        description: Text | None = None,
+        *,
+        scopes: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.scopes = list(scopes)
+        super().__init__(description, **kwargs)
+        if self.scopes:
+            self.extra.setdefault("scope", " ".join(self.scopes))
+
+
+class SessionExpired(ApiError):
+    default_code = "session_expired"
+
+
+class UnauthorizedClient(ApiError):
+    default_code = "unauthorized_client"
+
+
+class NotFound(ApiError):
+    default_code = "not_found"
+
+
+class Conflict(ApiError):
+    default_code = "conflict"
+
+
+class PreconditionFailed(ApiError):
+    default_code = "precondition_failed"
+
+
+class UsageLimitExceeded(ApiError):
+    """Too many requests; ``retry_after`` is the wait in seconds."""
+
+    default_code = "usage_limit_exceeded"
+
+    def __init__(
+        self,
+        description: Text | None = None,
+        *,
+        retry_after: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(description, **kwargs)
+
+
+class ServerError(ApiError):
+    default_code = "server_error"
+
+
+ApiError.status_code = codes.status_of("server_error")

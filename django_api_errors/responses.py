@@ -1,0 +1,138 @@
+"""Building the documented error body and its response."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.encoding import force_str
+
+from django_api_errors import codes, conf
+
+logger = logging.getLogger("django_api_errors")
+
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z")
+_REQUEST_ID_ATTR = "api_errors_request_id"
+
+Details = list[dict[str, Any]]
+
+
+@dataclass
+class Problem:
+    """One error, classified: what the body and the headers will say."""
+
+    code: str
+    status: int
+    description: codes.Text
+    details: Details | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_code(cls, code: str, description: codes.Text | None = None, **kwargs: Any) -> Problem:
+        """A problem with ``code``'s status and, unless given, its wording."""
+        entry = codes.get(code)
+        if entry is None:
+            raise KeyError(f"unknown error code {code!r}")
+        return cls(code, entry.status, description or entry.description, **kwargs)
+
+
+def _meta_key(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+def get_request_id(request: Any) -> str:
+    """The request's id: a safe incoming ``X-Request-ID``, or a new one.
+
+    Stored on the Django request, so every error of one request shares it.
+    """
+    django_request = getattr(request, "_request", request)
+    rid: str | None = getattr(django_request, _REQUEST_ID_ATTR, None)
+    if rid is None:
+        meta = getattr(django_request, "META", {})
+        incoming = meta.get(_meta_key(conf.settings.REQUEST_ID_HEADER), "")
+        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        try:
+            setattr(django_request, _REQUEST_ID_ATTR, rid)
+        except AttributeError:  # pragma: no cover - exotic request objects
+            pass
+    return rid
+
+
+def error_uri(code: str) -> str | None:
+    base = conf.settings.ERROR_URI
+    if not base:
+        return None
+    if "{code}" in base:
+        return base.replace("{code}", code)
+    return f"{base}#{code}"
+
+
+def build_body(problem: Problem, request_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "error": problem.code,
+        "error_description": force_str(problem.description),
+    }
+    uri = error_uri(problem.code)
+    if uri:
+        body["error_uri"] = uri
+    body["request_id"] = request_id
+    if problem.details is not None:
+        body["details"] = problem.details
+    for key, value in problem.extra.items():
+        body.setdefault(key, value)
+    return body
+
+
+def _dumps(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=force_str).encode()
+
+
+MINIMAL_BODY = b'{"error":"server_error","error_description":"The server failed to handle the request."}'
+
+
+def minimal_response(request: Any = None) -> HttpResponse:
+    """A valid ``server_error`` answer that cannot fail to build."""
+    response = HttpResponse(MINIMAL_BODY, status=500, content_type="application/json")
+    try:
+        rid = get_request_id(request) if request is not None else uuid.uuid4().hex
+        response.content = _dumps(
+            {
+                "error": "server_error",
+                "error_description": "The server failed to handle the request.",
+                "request_id": rid,
+            }
+        )
+        response[conf.settings.REQUEST_ID_HEADER] = rid
+    except Exception:  # pragma: no cover - the fallback of the fallback
+        pass
+    return response
+
+
+def render(problem: Problem, request: Any) -> HttpResponse:
+    """The JSON response for ``problem``."""
+    rid = get_request_id(request)
+    response = HttpResponse(
+        _dumps(build_body(problem, rid)),
+        status=problem.status,
+        content_type="application/json",
+    )
+    for name, value in problem.headers.items():
+        response[name] = value
+    response[conf.settings.REQUEST_ID_HEADER] = rid
+    return response
+
+
+def safe_render(problem: Problem, request: HttpRequest | Any) -> HttpResponse:
+    """:func:`render`, falling back to a minimal body if formatting fails."""
+    try:
+        return render(problem, request)
+    except Exception:
+        logger.exception("Formatting a %s error failed", problem.code)
+        return minimal_response(request)

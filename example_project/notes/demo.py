@@ -1,0 +1,149 @@
+"""A walk through every documented code against a running example API.
+
+Each step is a natural request; ``run`` sends them with the standard
+library's HTTP client and returns what came back.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from typing import Any
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Step:
+    title: str
+    method: str
+    path: str
+    expect_status: int
+    expect_error: str | None
+    token: str | None = None
+    body: Any = None
+    raw_body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    repeat_until_error: int = 1
+
+
+@dataclass
+class Result:
+    step: Step
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+class Client:
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        body: Any = None,
+        raw_body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], Any]:
+        sent = {"Accept": "application/json", **(headers or {})}
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        payload = raw_body
+        if body is not None:
+            payload = json.dumps(body).encode()
+            sent.setdefault("Content-Type", "application/json")
+        conn = HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            conn.request(method, path, body=payload, headers=sent)
+            response = conn.getresponse()
+            raw = response.read()
+            got = {name.lower(): value for name, value in response.getheaders()}
+        finally:
+            conn.close()
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode("utf-8", "replace")
+        return response.status, got, parsed
+
+
+def steps(client: Client) -> Iterator[Step]:
+    """The demo's requests; some need a note created on the way."""
+    run = uuid.uuid4().hex[:8]
+    status, _, welcome = client.send("GET", "/api/notes/?format=json", token="alice-rw")
+    welcome_id = next((n["id"] for n in welcome if n["title"] == "Welcome"), 1) if status == 200 else 1
+    status, _, note = client.send("POST", "/api/notes/", token="alice-rw", body={"title": f"Plans {run}"})
+    note_id = note["id"] if status == 201 else welcome_id
+
+    yield Step(
+        "A note with an empty title and a broken checklist",
+        "POST", "/api/notes/", 400, "invalid_request", token="alice-rw",
+        body={"title": "", "checklist": [{"text": "milk"}, {"done": "maybe"}], "labels": {"colour": "x" * 40}},
+    )
+    yield Step(
+        "Malformed JSON", "POST", "/api/notes/", 400, "invalid_request", token="alice-rw",
+        raw_body=b'{"title": "oops",', headers={"Content-Type": "application/json"},
+    )
+    yield Step(
+        "A body in XML", "POST", "/api/notes/", 415, "invalid_content_type", token="alice-rw",
+        raw_body=b"<note><title>x</title></note>", headers={"Content-Type": "application/xml"},
+    )
+    yield Step("No credentials", "GET", "/api/notes/", 401, "unauthorized_client")
+    yield Step("An unknown token", "GET", "/api/notes/", 401, "unauthorized_client", token="no-such-token")
+    yield Step("An expired token", "GET", "/api/notes/", 401, "session_expired", token="alice-expired")
+    yield Step(
+        "Bob edits Alice's note", "PATCH", f"/api/notes/{note_id}/", 403, "access_denied",
+        token="bob-rw", body={"title": "mine now"},
+    )
+    yield Step(
+        "Deleting with a token without notes:delete", "DELETE", f"/api/notes/{note_id}/", 403,
+        "insufficient_scope", token="alice-rw",
+    )
+    yield Step("A note that does not exist", "GET", "/api/notes/999999999/", 404, "not_found", token="alice-rw")
+    yield Step("A path that matches no route", "GET", "/api/notebooks/", 404, "not_found", token="alice-rw")
+    yield Step(
+        "A plain Django view, unknown id", "GET", "/api/notes/999999999/text/", 404, "not_found",
+    )
+    yield Step(
+        "A second note with the same title", "POST", "/api/notes/", 409, "conflict", token="alice-rw",
+        body={"title": f"Plans {run}"},
+    )
+    yield Step(
+        "Deleting a note that has comments", "DELETE", f"/api/notes/{welcome_id}/", 409, "conflict",
+        token="alice-full",
+    )
+    yield Step(
+        "Searching too often (DRF throttle)", "GET", "/api/search/?q=plans", 429, "usage_limit_exceeded",
+        token="alice-rw", repeat_until_error=30,
+    )
+    yield Step(
+        "Pinging too often (django-ratelimit, plain view)", "GET", "/api/ping/", 429,
+        "usage_limit_exceeded", repeat_until_error=30,
+    )
+    yield Step("Statistics for a user without comments", "GET", "/api/stats/", 500, "server_error", token="bob-rw")
+
+
+def run(base_url: str, report: Callable[[Result], None] | None = None) -> list[Result]:
+    client = Client(base_url)
+    results = []
+    for step in steps(client):
+        for _ in range(step.repeat_until_error):
+            status, headers, body = client.send(
+                step.method, step.path, token=step.token, body=step.body,
+                raw_body=step.raw_body, headers=step.headers,
+            )
+            if status >= 400:
+                break
+        result = Result(step, status, headers, body)
+        results.append(result)
+        if report is not None:
+            report(result)
+    return results

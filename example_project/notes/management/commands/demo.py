@@ -1,0 +1,38 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from example_project.notes import demo
+
+SHOWN_HEADERS = ("content-type", "www-authenticate", "retry-after", "allow", "etag", "x-request-id")
+
+
+class Command(BaseCommand):
+    help = "Walk through every documented error code against the running example API."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the example API runs")
+
+    def handle(self, *args, url, **options):
+        failures = 0
+
+        def report(result: demo.Result) -> None:
+            nonlocal failures
+            step = result.step
+            code = result.body.get("error") if isinstance(result.body, dict) else None
+            ok = result.status == step.expect_status and code == step.expect_error
+            failures += not ok
+            mark = "ok " if ok else "UNEXPECTED"
+            self.stdout.write(f"\n== {step.expect_error} ({step.expect_status}) {mark}: {step.title}")
+            self.stdout.write(f"   {step.method} {step.path}" + (f"  [token {step.token}]" if step.token else ""))
+            self.stdout.write(f"   -> {result.status}")
+            for name in SHOWN_HEADERS:
+                if name in result.headers:
+                    self.stdout.write(f"   {name}: {result.headers[name]}")
+            self.stdout.write("   " + json.dumps(result.body, indent=2).replace("\n", "\n   "))
+
+        demo.run(url, report)
+        if failures:
+            self.stderr.write(f"\n{failures} step(s) did not answer as documented.")
+            raise SystemExit(1)
+        self.stdout.write("\nEvery step answered with its documented code.")

@@ -1,0 +1,36 @@
+from rest_framework import serializers
+
+from example_project.notes.models import Comment, Note
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200)
+    done = serializers.BooleanField(default=False)
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    owner = serializers.HiddenField(default=serializers.CurrentUserDefault())
+    owner_name = serializers.CharField(source="owner.username", read_only=True)
+    checklist = ChecklistItemSerializer(many=True, required=False)
+    labels = serializers.DictField(child=serializers.CharField(max_length=30), required=False, write_only=True)
+
+    class Meta:
+        model = Note
+        fields = ["id", "owner", "owner_name", "title", "body", "checklist", "labels", "version", "updated_at"]
+        read_only_fields = ["version", "updated_at"]
+
+    def create(self, validated_data):
+        validated_data.pop("labels", None)
+        return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("labels", None)
+        return super().update(instance, validated_data)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.HiddenField(default=serializers.CurrentUserDefault())
+
+    class Meta:
+        model = Comment
+        fields = ["id", "note", "author", "text"]

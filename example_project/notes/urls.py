@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from example_project.notes import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("notes", views.NoteViewSet)
+router.register("comments", views.CommentViewSet)
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("stats/", views.stats, name="stats"),
+    path("ping/", views.ping, name="ping"),
+    path("notes/<int:pk>/text/", views.note_text, name="note-text"),
+    *router.urls,
+]

@@ -1,0 +1,41 @@
+import json
+import re
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+# Strings that must never reach a client with DEBUG=False.
+LEAK_MARKERS = re.compile(
+    r"secret-internal-detail|Traceback|File \"|/etc/passwd|\.py\b|SELECT |INSERT |constraint failed"
+    r"|example-only-not-secret|SECRET_KEY|DATABASES",
+)
+
+
+def assert_error(response, status, code, *, headers=()):
+    """The response is the documented error body with ``status`` and ``code``."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    body = json.loads(response.content)
+    assert body["error"] == code
+    assert isinstance(body["error_description"], str) and body["error_description"]
+    assert re.fullmatch(r"[A-Za-z0-9._-]{1,200}", body["request_id"])
+    assert response["X-Request-ID"] == body["request_id"]
+    for name in headers:
+        assert response.has_header(name), name
+    assert not LEAK_MARKERS.search(response.content.decode()), response.content
+    for name, value in response.items():
+        assert not LEAK_MARKERS.search(value), (name, value)
+    return body
+
+
+@pytest.fixture
+def client():
+    # Django's client re-raises exceptions it sees through got_request_exception;
+    # a real client sees the 500 response, and so should the tests.
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient(raise_request_exception=False)

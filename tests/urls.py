@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from tests import views
+
+urlpatterns = [
+    path("drf/raise/<str:name>/", views.RaiseAPIView.as_view()),
+    path("plain/raise/<str:name>/", views.RaiseView.as_view()),
+    path("drf/orders/", views.OrderView.as_view()),
+    path("drf/session/", views.SessionOnlyView.as_view()),
+    path("drf/ratelimited/", views.drf_ratelimited),
+    path("plain/ratelimited-cbv/", views.RatelimitedView.as_view()),
+    path("plain/ratelimited-fbv/", views.fbv_ratelimited),
+    path("plain/csrf/", views.csrf_form),
+    path("plain/atomic/", views.atomic_partial_write),
+    path("api/", include("example_project.notes.urls")),
+]
+
+handler400 = "django_api_errors.views.bad_request"
+handler403 = "django_api_errors.views.permission_denied"
+handler404 = "django_api_errors.views.page_not_found"
+handler500 = "django_api_errors.views.server_error"

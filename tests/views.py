@@ -1,0 +1,169 @@
+"""Views that raise each error of the mapping, for DRF and for plain Django."""
+
+from django.contrib.auth import get_user_model
+from django.core import exceptions as dj
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_protect
+from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
+from rest_framework import exceptions as drf
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from django_api_errors import exceptions as api
+from example_project.notes.models import Comment, Note
+
+
+def _user(name="alice"):
+    return get_user_model().objects.get_or_create(username=name)[0]
+
+
+def _duplicate_note():
+    user = _user()
+    Note.objects.create(owner=user, title="dup")
+    Note.objects.create(owner=user, title="dup")
+
+
+def _protected_delete():
+    user = _user()
+    note = Note.objects.create(owner=user, title="protected")
+    Comment.objects.create(note=note, author=user, text="hi")
+    note.delete()
+
+
+def _full_clean():
+    Note(owner=_user(), title="x" * 200).full_clean()
+
+
+def _two_rows_then_fail():
+    Note.objects.create(owner=_user(), title="first")
+    Note.objects.create(owner=_user(), title="second")
+    raise RuntimeError("secret-internal-detail /etc/passwd SELECT * FROM auth_user")
+
+
+# What each raising view raises, by name.
+RAISES = {
+    "drf_validation": lambda: (_ for _ in ()).throw(drf.ValidationError({"title": ["This field is required."]})),
+    "django_validation": _full_clean,
+    "bad_request": lambda: (_ for _ in ()).throw(dj.BadRequest("bad")),
+    "suspicious": lambda: (_ for _ in ()).throw(dj.SuspiciousOperation("secret-internal-detail")),
+    "disallowed_host": lambda: (_ for _ in ()).throw(dj.DisallowedHost("evil.example")),
+    "too_many_fields": lambda: (_ for _ in ()).throw(dj.TooManyFieldsSent("too many")),
+    "too_many_files": lambda: (_ for _ in ()).throw(dj.TooManyFilesSent("too many")),
+    "too_big": lambda: (_ for _ in ()).throw(dj.RequestDataTooBig("too big")),
+    "not_acceptable": lambda: (_ for _ in ()).throw(drf.NotAcceptable()),
+    "unsupported": lambda: (_ for _ in ()).throw(drf.UnsupportedMediaType("text/xml")),
+    "not_authenticated": lambda: (_ for _ in ()).throw(drf.NotAuthenticated()),
+    "authentication_failed": lambda: (_ for _ in ()).throw(drf.AuthenticationFailed()),
+    "session_expired": lambda: (_ for _ in ()).throw(api.SessionExpired()),
+    "drf_permission": lambda: (_ for _ in ()).throw(drf.PermissionDenied()),
+    "django_permission": lambda: (_ for _ in ()).throw(dj.PermissionDenied("secret-internal-detail")),
+    "insufficient_scope": lambda: (_ for _ in ()).throw(api.InsufficientScope(scopes=["notes:write", "notes:read"])),
+    "http404": lambda: (_ for _ in ()).throw(Http404("No Note matches secret-internal-detail")),
+    "drf_not_found": lambda: (_ for _ in ()).throw(drf.NotFound()),
+    "get_object_or_404": lambda: get_object_or_404(Note, pk=987654),
+    "integrity_unique": _duplicate_note,
+    "integrity_other": lambda: (_ for _ in ()).throw(IntegrityError("NOT NULL constraint failed: secret")),
+    "protected": _protected_delete,
+    "precondition_failed": lambda: (_ for _ in ()).throw(api.PreconditionFailed()),
+    "throttled": lambda: (_ for _ in ()).throw(drf.Throttled(wait=12.2)),
+    "throttled_no_wait": lambda: (_ for _ in ()).throw(drf.Throttled()),
+    "ratelimited": lambda: (_ for _ in ()).throw(Ratelimited()),
+    "unexpected": lambda: (_ for _ in ()).throw(ValueError("secret-internal-detail /srv/app/settings.py")),
+    "partial_write": _two_rows_then_fail,
+}
+
+
+class RaiseAPIView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request, name):
+        RAISES[name]()
+        return Response({"ok": True})
+
+    post = get
+
+
+class RaiseView(View):
+    def get(self, request, name):
+        RAISES[name]()
+        return HttpResponse("ok")
+
+    post = get
+
+
+class NestedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    qty = serializers.IntegerField(min_value=1)
+
+
+class OrderSerializer(serializers.Serializer):
+    customer = serializers.CharField()
+    items = NestedSerializer(many=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=3))
+    meta = serializers.DictField(child=serializers.IntegerField())
+    address = serializers.DictField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("customer") == "nobody":
+            raise serializers.ValidationError("Orders need a real customer.")
+        return attrs
+
+
+class OrderView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request):
+        serializer = OrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data, status=201)
+
+
+class SessionOnlyView(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({"user": request.user.username})
+
+    post = get
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@ratelimit(key="ip", rate="2/m", group="tests.drf_ratelimited")
+def drf_ratelimited(request):
+    return Response({"ok": True})
+
+
+@method_decorator(ratelimit(key="ip", rate="2/m", group="tests.cbv_ratelimited"), name="get")
+class RatelimitedView(View):
+    def get(self, request):
+        return JsonResponse({"ok": True})
+
+
+@ratelimit(key="ip", rate="2/m", group="tests.fbv_ratelimited")
+def fbv_ratelimited(request):
+    return JsonResponse({"ok": True})
+
+
+@csrf_protect
+def csrf_form(request):
+    return JsonResponse({"ok": True})
+
+
+def atomic_partial_write(request):
+    with transaction.atomic():
+        _two_rows_then_fail()
+    return HttpResponse("unreachable")
