@@ -4,13 +4,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
+DJANGO_SPEC ?= Django>=5.2,<5.3
 
 .PHONY: run test demo lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test]" "$(DJANGO_SPEC)"
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
-from django_api_errors.conf import DEFAULTS
+from django_api_errors.conf import SPEC
 
 HANDLER = "django_api_errors.handlers.exception_handler"
 VIEWS = {
@@ -71,15 +71,6 @@ def check_error_views(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-_TYPES: dict[str, tuple[type, ...]] = {
-    "ERROR_URI": (str, type(None)),
-    "HTML_PATH_PREFIXES": (list, tuple),
-    "DEBUG_TRACEBACK": (bool,),
-    "REQUEST_ID_HEADER": (str,),
-    "CODES": (Mapping,),
-    "WWW_AUTHENTICATE": (str,),
-    "RETRY_AFTER": (int,),
-}
 
 
 def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:
@@ -97,6 +88,15 @@ def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:
     return messages
 
 
+def _valid(key: str, value: Any) -> bool:
+    types = SPEC[key][1]
+    if isinstance(value, bool) and bool not in types:
+        return False
+    if key == "RETRY_AFTER" and isinstance(value, int) and value < 1:
+        return False
+    return isinstance(value, types)
+
+
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
     user = getattr(settings, "API_ERRORS", {})
     if not isinstance(user, Mapping):
@@ -109,16 +109,16 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
         ]
     messages: list[CheckMessage] = []
     for key, value in user.items():
-        if key not in DEFAULTS:
+        if key not in SPEC:
             messages.append(
                 Error(
                     f"API_ERRORS has an unknown key {key!r}.",
-                    hint="Valid keys: " + ", ".join(sorted(DEFAULTS)) + ".",
+                    hint="Valid keys: " + ", ".join(sorted(SPEC)) + ".",
                     id="django_api_errors.E001",
                 )
             )
-        elif not isinstance(value, _TYPES[key]) or (key == "RETRY_AFTER" and (isinstance(value, bool) or value < 1)):
-            expected = " or ".join(t.__name__ for t in _TYPES[key])
+        elif not _valid(key, value):
+            expected = " or ".join(t.__name__ for t in SPEC[key][1])
             messages.append(
                 Error(
                     f'API_ERRORS["{key}"] has an invalid value.',

@@ -10,24 +10,26 @@ from typing import Any
 
 from django.conf import settings as django_settings
 
-DEFAULTS: dict[str, Any] = {
+# name -> (default, accepted types).  The system checks validate against it.
+SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     # Where each code is documented: "https://example.com/errors#{code}".
     # Without "{code}", "#<code>" is appended.  None leaves error_uri out.
-    "ERROR_URI": None,
+    "ERROR_URI": (None, (str, type(None))),
     # Paths under these prefixes get Django's HTML error pages when the
     # client's Accept header asks for text/html.  Empty: JSON everywhere.
-    "HTML_PATH_PREFIXES": [],
+    "HTML_PATH_PREFIXES": ((), (list, tuple)),
     # With DEBUG=True, a server_error body carries the traceback.
-    "DEBUG_TRACEBACK": True,
+    "DEBUG_TRACEBACK": (True, (bool,)),
     # The header that carries the request id in and out.
-    "REQUEST_ID_HEADER": "X-Request-ID",
+    "REQUEST_ID_HEADER": ("X-Request-ID", (str,)),
     # Your own codes: {"payment_required": {"status": 402, "description": "..."}}
-    "CODES": {},
+    "CODES": ({}, (Mapping,)),
     # The challenge sent on a 401 when the authenticator has none of its own.
-    "WWW_AUTHENTICATE": 'Session realm="api"',
+    "WWW_AUTHENTICATE": ('Session realm="api"', (str,)),
     # Retry-After (seconds) when whatever refused the request did not say.
-    "RETRY_AFTER": 60,
+    "RETRY_AFTER": (60, (int,)),
 }
+DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
 
 
 class Settings:
