@@ -41,5 +41,5 @@ def unique_fields(exc: IntegrityError) -> list[str] | None:
 
 def blocking_models(exc: ProtectedError | RestrictedError) -> list[str]:
     """Labels of the models whose rows prevent the delete (no row data)."""
-    found = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+    found = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ()
     return sorted({obj._meta.label for obj in found})

@@ -8,7 +8,7 @@ Raise them from DRF views, plain Django views or middleware alike.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, cast
 
 from rest_framework.exceptions import APIException
 
@@ -31,7 +31,7 @@ class ApiError(APIException):
     extra member of the body.  Subclasses set ``default_code``.
     """
 
-    default_code: ClassVar[str] = "server_error"  # type: ignore[misc]
+    default_code = "server_error"
 
     def __init__(
         self,
@@ -44,7 +44,7 @@ class ApiError(APIException):
         entry = _entry(code or self.default_code)
         self.code = entry.code
         self.status_code = entry.status
-        super().__init__(description if description is not None else entry.description, entry.code)
+        super().__init__(cast(Any, description if description is not None else entry.description), entry.code)
         self.description: Text = description if description is not None else entry.description
         self.extra: dict[str, Any] = extra
         self.headers: dict[str, str] = dict(headers or {})
@@ -56,7 +56,7 @@ class ApiError(APIException):
         entry = codes.get(cls.default_code)
         if entry is not None:
             cls.status_code = entry.status
-            cls.default_detail = entry.description
+            cls.default_detail = cast(Any, entry.description)
 
 
 class InvalidRequest(ApiError):

@@ -26,7 +26,7 @@ from django_api_errors.exceptions import ApiError, InsufficientScope, UsageLimit
 from django_api_errors.responses import Problem, get_request_id, logger, minimal_response, render
 
 try:
-    from django_ratelimit.exceptions import Ratelimited
+    from django_ratelimit.exceptions import Ratelimited  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - django-ratelimit is an optional extra
     Ratelimited = None
 
@@ -35,6 +35,9 @@ UNIQUE = _("A resource with the same unique values already exists.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
 NO_ROUTE = _("The requested resource does not exist.")
+
+# What Django itself answers with 400 (DisallowedHost, TooManyFieldsSent, ...).
+_BAD_REQUEST = (django_exceptions.SuspiciousOperation, django_exceptions.BadRequest, MultiPartParserError)
 
 
 def _retry_after(seconds: float | None) -> int:
@@ -65,8 +68,6 @@ def _from_api_error(exc: ApiError) -> Problem:
         if scope:
             challenge += f', scope="{scope}"'
         problem.headers.setdefault("WWW-Authenticate", challenge)
-    if problem.status == 401:
-        problem.headers.setdefault("WWW-Authenticate", conf.settings.WWW_AUTHENTICATE)
     return problem
 
 
@@ -82,7 +83,7 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
     if isinstance(exc, drf.ValidationError):
         return _from_validation(exc)
     if isinstance(exc, drf.Throttled):
-        return _throttled(exc.wait)
+        return _throttled(getattr(exc, "wait", None))
     text = exc.detail if isinstance(exc.detail, str) else None
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
         # DRF turns these into 403 when its first authenticator has no
@@ -131,7 +132,7 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
         return Problem.for_code("invalid_request", details=details.from_django(exc))
     if isinstance(exc, django_exceptions.RequestDataTooBig):
         return Problem("invalid_request", 413, TOO_BIG)
-    if isinstance(exc, django_exceptions.SuspiciousOperation | django_exceptions.BadRequest | MultiPartParserError):
+    if isinstance(exc, _BAD_REQUEST):
         return Problem.for_code("invalid_request")
     if isinstance(exc, IntegrityError):
         fields = conflicts.unique_fields(exc)
@@ -164,11 +165,25 @@ def debug_problem(problem: Problem, exc: BaseException) -> Problem:
     return problem
 
 
-def respond(exc: BaseException, request: Any) -> HttpResponse:
+def _challenge(problem: Problem, request: Any, view: Any) -> Problem:
+    """Every 401 carries WWW-Authenticate (RFC 9110 §15.5.2)."""
+    if problem.status == 401 and "WWW-Authenticate" not in problem.headers:
+        challenge = None
+        if view is not None and request is not None and hasattr(view, "get_authenticate_header"):
+            challenge = view.get_authenticate_header(request)
+        problem.headers["WWW-Authenticate"] = challenge or conf.settings.WWW_AUTHENTICATE
+    return problem
+
+
+def problem_for(exc: BaseException, request: Any, view: Any = None) -> Problem:
+    """:func:`classify`, plus the headers and debug members the response needs."""
+    return debug_problem(_challenge(classify(exc, request), request, view), exc)
+
+
+def respond(exc: BaseException, request: Any, view: Any = None) -> HttpResponse:
     """The response for ``exc``, logging server errors; never raises."""
     try:
-        problem = debug_problem(classify(exc, request), exc)
-        response = render(problem, request)
+        response = render(problem_for(exc, request, view), request)
     except Exception:
         logger.exception("Formatting the error response failed")
         response = minimal_response(request)
@@ -180,4 +195,4 @@ def respond(exc: BaseException, request: Any) -> HttpResponse:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
     """DRF's ``EXCEPTION_HANDLER``: every exception becomes the documented body."""
     set_rollback()
-    return respond(exc, context.get("request"))
+    return respond(exc, context.get("request"), context.get("view"))

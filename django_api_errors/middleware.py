@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.log import log_response
 
-from django_api_errors.handlers import classify
+from django_api_errors.handlers import problem_for
 from django_api_errors.responses import safe_render
 
 
@@ -26,7 +26,7 @@ class ErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        problem = classify(exception, request)
+        problem = problem_for(exception, request)
         if problem.status >= 500:
             return None
         response = safe_render(problem, request)

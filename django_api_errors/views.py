@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 
 from django_api_errors import conf
-from django_api_errors.handlers import classify, debug_problem
+from django_api_errors.handlers import problem_for
 from django_api_errors.responses import Problem, get_request_id, safe_render
 
 CSRF_FAILED = _(
@@ -37,28 +37,28 @@ def wants_html(request: HttpRequest) -> bool:
     return "text/html" in request.META.get("HTTP_ACCEPT", "")
 
 
-def _answer(request: HttpRequest, exception: BaseException | None, fallback: str) -> HttpResponse:
-    problem = classify(exception, request) if exception is not None else None
-    if problem is None or problem.code == "server_error" and fallback != "server_error":
+def _answer(request: HttpRequest, exception: BaseException, fallback: str) -> HttpResponse:
+    problem = problem_for(exception, request)
+    if problem.code == "server_error":
         # An exception Django routed here by its own type, but that the
         # mapping does not know, still answers with this view's code.
         problem = Problem.for_code(fallback)
     return safe_render(problem, request)
 
 
-def bad_request(request: HttpRequest, exception: BaseException) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_html(request):
         return defaults.bad_request(request, exception)
     return _answer(request, exception, "invalid_request")
 
 
-def permission_denied(request: HttpRequest, exception: BaseException) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_html(request):
         return defaults.permission_denied(request, exception)
     return _answer(request, exception, "access_denied")
 
 
-def page_not_found(request: HttpRequest, exception: BaseException) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_html(request):
         return defaults.page_not_found(request, exception)
     return _answer(request, exception, "not_found")
@@ -69,11 +69,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if wants_html(request):
         return defaults.server_error(request)
     exception = sys.exc_info()[1]
-    problem = classify(exception, request) if exception is not None else None
-    if problem is None:
-        problem = Problem.for_code("server_error")
-    if exception is not None:
-        problem = debug_problem(problem, exception)
+    problem = problem_for(exception, request) if exception is not None else Problem.for_code("server_error")
     response = safe_render(problem, request)
     if response.status_code >= 500:
         # Log here, with the request id, instead of Django's plainer line.

@@ -180,3 +180,17 @@ def test_django_ratelimit_answers_429(client, path):
     response = client.get(path)
     assert_error(response, 429, "usage_limit_exceeded", headers=("Retry-After",))
     assert int(response["Retry-After"]) >= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "code"),
+    [("integrity_unique", 409, "conflict"), ("django_validation", 400, "invalid_request"),
+     ("session_expired", 401, "session_expired"), ("unexpected", 500, "server_error")],
+)
+def test_plain_views_without_the_middleware(client, settings, name, status, code):
+    # handler500 still finds the documented code of the exception in flight.
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("ErrorMiddleware")]
+    response = client.get(f"/plain/raise/{name}/")
+    assert_error(response, status, code)
+    if status == 401:
+        assert response["WWW-Authenticate"] == 'Session realm="api"'

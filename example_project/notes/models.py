@@ -25,6 +25,9 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     text = models.CharField(max_length=500)
 
+    def __str__(self) -> str:
+        return self.text[:50]
+
 
 class ApiToken(models.Model):
     """A bearer-style token with scopes and an expiry, as many APIs have."""
@@ -33,6 +36,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     scopes = models.CharField(max_length=200, default="notes:read")
     expires = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"token of {self.user_id}"
 
     @property
     def expired(self) -> bool:

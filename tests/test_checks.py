@@ -1,0 +1,79 @@
+"""System checks for wiring and settings."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+
+from django_api_errors import checks
+
+
+def ids(messages):
+    return [m.id for m in messages]
+
+
+def test_configured_project_passes():
+    assert checks.check_exception_handler() == []
+    assert checks.check_error_views() == []
+    assert checks.check_settings() == []
+    out = StringIO()
+    call_command("check", stdout=out)
+    assert "no issues" in out.getvalue()
+
+
+@pytest.mark.parametrize("handler", [None, "rest_framework.views.exception_handler"])
+def test_w001_exception_handler(handler):
+    rest = {} if handler is None else {"EXCEPTION_HANDLER": handler}
+    with override_settings(REST_FRAMEWORK=rest):
+        messages = checks.check_exception_handler()
+        assert ids(messages) == ["django_api_errors.W001"]
+        assert "EXCEPTION_HANDLER" in messages[0].hint
+        out = StringIO()
+        call_command("check", stdout=out, stderr=out)
+        assert "django_api_errors.W001" in out.getvalue()
+
+
+def test_w001_accepts_the_callable():
+    from django_api_errors.handlers import exception_handler
+
+    with override_settings(REST_FRAMEWORK={"EXCEPTION_HANDLER": exception_handler}):
+        assert checks.check_exception_handler() == []
+
+
+@override_settings(ROOT_URLCONF="tests.urls_unwired", CSRF_FAILURE_VIEW="django.views.csrf.csrf_failure")
+def test_w002_w003_unwired_views():
+    messages = checks.check_error_views()
+    assert ids(messages) == ["django_api_errors.W002"] * 3 + ["django_api_errors.W003"]
+    assert all(m.hint for m in messages)
+
+
+@override_settings(ROOT_URLCONF="tests.no_such_module")
+def test_broken_urlconf_is_left_to_django():
+    assert ids(checks.check_error_views()) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"NOPE": 1}, ["django_api_errors.E001"]),
+        ({"ERROR_URI": 5}, ["django_api_errors.E002"]),
+        ({"DEBUG_TRACEBACK": "yes"}, ["django_api_errors.E002"]),
+        ({"RETRY_AFTER": 0}, ["django_api_errors.E002"]),
+        ({"RETRY_AFTER": True}, ["django_api_errors.E002"]),
+        ({"HTML_PATH_PREFIXES": "/site/"}, ["django_api_errors.E002"]),
+        ("not a dict", ["django_api_errors.E002"]),
+        ({"CODES": {"teapot": {"status": 200}}}, ["django_api_errors.E003"]),
+        ({"CODES": {"teapot": 418}}, ["django_api_errors.E003"]),
+        ({"CODES": {"teapot": {"status": 418}}, "RETRY_AFTER": 5}, []),
+    ],
+)
+def test_settings_validation(value, expected):
+    with override_settings(API_ERRORS=value):
+        messages = checks.check_settings()
+        assert ids(messages) == expected
+        if expected:
+            assert all(m.hint for m in messages)
+            with pytest.raises(SystemCheckError):
+                call_command("check", stdout=StringIO(), stderr=StringIO())

@@ -1,0 +1,98 @@
+"""Corners of the mapping that a request cannot reach easily."""
+
+import json
+
+import pytest
+from django.db import IntegrityError
+from django.test import RequestFactory
+from rest_framework import exceptions as drf
+from rest_framework.exceptions import ErrorDetail
+
+from django_api_errors import conflicts
+from django_api_errors.exceptions import InsufficientScope
+from django_api_errors.handlers import classify, exception_handler
+from django_api_errors.responses import Problem
+from django_api_errors.views import server_error
+from tests.conftest import assert_error
+
+
+class FakeDiag:
+    def __init__(self, detail):
+        self.message_detail = detail
+
+
+class FakePgError(Exception):
+    def __init__(self, sqlstate, detail=None):
+        super().__init__("duplicate key value violates unique constraint")
+        self.sqlstate = sqlstate
+        self.diag = FakeDiag(detail)
+
+
+def _integrity(cause):
+    try:
+        raise IntegrityError(*cause.args) from cause
+    except IntegrityError as exc:
+        return exc
+
+
+@pytest.mark.parametrize(
+    ("cause", "fields"),
+    [
+        (FakePgError("23505", "Key (owner_id, title)=(1, secret) already exists."), ["owner_id", "title"]),
+        (FakePgError("23505", None), []),
+        (FakePgError("23502"), None),  # NOT NULL: a server bug, not a conflict
+        (Exception(1062, "Duplicate entry 'secret' for key 'title'"), []),
+        (Exception(1048, "Column 'title' cannot be null"), None),
+        (Exception("UNIQUE constraint failed: notes_note.id"), ["id"]),
+        (Exception("FOREIGN KEY constraint failed"), None),
+    ],
+)
+def test_unique_fields_per_backend(cause, fields):
+    assert conflicts.unique_fields(_integrity(cause)) == fields
+
+
+def test_unique_validator_errors_are_conflicts():
+    exc = drf.ValidationError({"key": [ErrorDetail("token with this key already exists.", code="unique")]})
+    problem = classify(exc)
+    assert (problem.code, problem.status, problem.extra) == ("conflict", 409, {"fields": ["key"]})
+
+
+def test_unique_mixed_with_other_errors_stays_400():
+    exc = drf.ValidationError(
+        {"key": [ErrorDetail("exists", code="unique")], "name": [ErrorDetail("required", code="required")]}
+    )
+    assert classify(exc).code == "invalid_request"
+
+
+def test_recursion_outside_a_parser_is_a_server_error():
+    def recurse(n):
+        return recurse(n + 1)
+
+    try:
+        recurse(0)
+    except RecursionError as exc:
+        assert classify(exc).code == "server_error"
+
+
+def test_insufficient_scope_without_scopes():
+    problem = classify(InsufficientScope())
+    assert problem.headers["WWW-Authenticate"] == 'Bearer error="insufficient_scope"'
+    assert "scope" not in problem.extra
+
+
+def test_api_exception_with_structured_detail_and_unknown_status():
+    exc = drf.APIException({"reason": "x"})
+    exc.status_code = 418
+    response = exception_handler(exc, {"request": RequestFactory().get("/")})
+    body = assert_error(response, 418, "invalid_request")
+    assert body["error_description"] == "The request is malformed or has invalid parameters."
+
+
+def test_for_code_refuses_unknown_codes():
+    with pytest.raises(KeyError):
+        Problem.for_code("never_registered")
+
+
+def test_server_error_view_outside_exception_handling():
+    response = server_error(RequestFactory().get("/"))
+    assert json.loads(response.content)["error"] == "server_error"

@@ -1,0 +1,44 @@
+"""The example API's own behaviour through the test client."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from example_project.notes.models import Note
+from tests.conftest import assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice():
+    call_command("seed_demo", stdout=None)
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION="Bearer alice-full")
+    return client
+
+
+def test_duplicate_title_is_a_conflict(alice):
+    assert alice.post("/api/notes/", {"title": "Same"}, format="json").status_code == 201
+    body = assert_error(alice.post("/api/notes/", {"title": "Same"}, format="json"), 409, "conflict")
+    assert body["details"][0]["code"] == "unique"
+    assert Note.objects.filter(title="Same").count() == 1
+
+
+def test_note_with_comments_cannot_be_deleted(alice):
+    welcome = Note.objects.get(title="Welcome")
+    body = assert_error(alice.delete(f"/api/notes/{welcome.pk}/"), 409, "conflict")
+    assert body["blocked_by"] == ["notes.Comment"]
+    assert Note.objects.filter(pk=welcome.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [("Bearer alice-expired", "session_expired"), ("Bearer nope", "unauthorized_client"),
+     ("Bearer a b", "unauthorized_client"), ("Bearer \u00e9", "unauthorized_client")],
+)
+def test_token_problems(alice, header, code):
+    alice.credentials(HTTP_AUTHORIZATION=header)
+    response = alice.get("/api/notes/")
+    assert_error(response, 401, code, headers=("WWW-Authenticate",))
+    assert response["WWW-Authenticate"] == 'Bearer realm="notes"'

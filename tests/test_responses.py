@@ -1,0 +1,144 @@
+"""The body: request ids, error_uri, custom codes, statuses without a row."""
+
+import json
+
+import pytest
+from django.test import RequestFactory, override_settings
+from rest_framework import exceptions as drf
+
+from django_api_errors import codes
+from django_api_errors.exceptions import ApiError, Conflict, UsageLimitExceeded
+from django_api_errors.handlers import exception_handler
+from django_api_errors.responses import get_request_id
+from tests.conftest import assert_error
+
+
+def _handle(exc, request=None):
+    request = request or RequestFactory().get("/x/")
+    return exception_handler(exc, {"request": request, "view": None})
+
+
+@pytest.mark.parametrize(
+    ("incoming", "reused"),
+    [
+        ("abc-123_X.y", True),
+        ("a" * 200, True),
+        ("a" * 201, False),
+        ("", False),
+        ("bad id", False),
+        ("x\r\nSet-Cookie: a=b", False),
+        ("caf\u00e9", False),
+    ],
+)
+def test_request_id_reused_only_when_safe(incoming, reused):
+    request = RequestFactory().get("/", HTTP_X_REQUEST_ID=incoming)
+    rid = get_request_id(request)
+    assert (rid == incoming) is reused
+    assert get_request_id(request) == rid  # stable for the request
+
+
+@override_settings(API_ERRORS={"REQUEST_ID_HEADER": "X-Correlation-ID"})
+def test_request_id_header_is_configurable():
+    request = RequestFactory().get("/", HTTP_X_CORRELATION_ID="corr-1")
+    response = _handle(Conflict(), request)
+    assert response["X-Correlation-ID"] == "corr-1"
+    assert json.loads(response.content)["request_id"] == "corr-1"
+
+
+@pytest.mark.parametrize(
+    ("setting", "uri"),
+    [
+        ("https://docs.example.com/errors#{code}", "https://docs.example.com/errors#conflict"),
+        ("https://docs.example.com/errors", "https://docs.example.com/errors#conflict"),
+        (None, None),
+    ],
+)
+def test_error_uri(setting, uri):
+    with override_settings(API_ERRORS={"ERROR_URI": setting}):
+        body = json.loads(_handle(Conflict()).content)
+    assert body.get("error_uri") == uri
+
+
+def test_extra_members_and_description():
+    body = json.loads(_handle(Conflict("The note is archived.", archived=True)).content)
+    assert body["error_description"] == "The note is archived."
+    assert body["archived"] is True
+
+
+def test_extra_members_cannot_replace_documented_ones():
+    body = json.loads(_handle(Conflict(error="hijack", request_id="x")).content)
+    assert body["error"] == "conflict"
+    assert body["request_id"] != "x"
+
+
+def test_usage_limit_exceeded_retry_after():
+    response = _handle(UsageLimitExceeded(retry_after=0.2))
+    assert response["Retry-After"] == "1"
+    assert json.loads(response.content)["retry_after"] == 1
+
+
+@override_settings(API_ERRORS={"RETRY_AFTER": 30})
+def test_retry_after_fallback_setting():
+    assert _handle(drf.Throttled())["Retry-After"] == "30"
+
+
+def test_registered_code_behaves_like_builtin():
+    codes.register("payment_required", 402, "Payment is required.", "Top up.")
+    try:
+
+        class PaymentRequired(ApiError):
+            default_code = "payment_required"
+
+        assert PaymentRequired.status_code == 402
+        response = _handle(PaymentRequired(balance=0))
+        body = assert_error(response, 402, "payment_required")
+        assert body["balance"] == 0
+        assert body["error_description"] == "Payment is required."
+        assert_error(_handle(ApiError(code="payment_required")), 402, "payment_required")
+
+        class DrfPayment(drf.APIException):
+            status_code = 402
+            default_code = "payment_required"
+            default_detail = "Pay up."
+
+        assert_error(_handle(DrfPayment()), 402, "payment_required")
+    finally:
+        codes.unregister("payment_required")
+
+
+@override_settings(API_ERRORS={"CODES": {"gone_forever": {"status": 410, "description": "It is gone."}}})
+def test_code_from_settings():
+    body = assert_error(_handle(ApiError(code="gone_forever")), 410, "gone_forever")
+    assert body["error_description"] == "It is gone."
+    assert "gone_forever" in codes.all_codes()
+
+
+def test_unknown_code_is_refused():
+    with pytest.raises(KeyError):
+        ApiError(code="never_registered")
+    with pytest.raises(ValueError):
+        codes.register("bad", 200, "not an error")
+    with pytest.raises(KeyError):
+        codes.status_of("never_registered")
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(402, "invalid_request"), (410, "not_found"), (428, "precondition_failed"), (503, "server_error")],
+)
+def test_status_without_a_row_takes_closest_code(status, code):
+    exc = drf.APIException("Custom wording.")
+    exc.status_code = status
+    body = assert_error(_handle(exc), status, code)
+    assert body["error_description"] == "Custom wording."
+
+
+def test_subclass_of_a_code_registered_later():
+    class Teapot(ApiError):
+        default_code = "teapot"
+
+    codes.register("teapot", 418, "I am a teapot.")
+    try:
+        assert_error(_handle(Teapot()), 418, "teapot")
+    finally:
+        codes.unregister("teapot")
