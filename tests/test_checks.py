@@ -9,6 +9,9 @@ from django.test import override_settings
 
 from django_api_errors import checks
 
+# Django 6 runs database checks too (JSONField support on SQLite).
+pytestmark = pytest.mark.django_db
+
 
 def ids(messages):
     return [m.id for m in messages]
