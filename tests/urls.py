@@ -12,6 +12,12 @@ urlpatterns = [
     path("plain/ratelimited-fbv/", views.fbv_ratelimited),
     path("plain/csrf/", views.csrf_form),
     path("plain/atomic/", views.atomic_partial_write),
+    path("plain/get-only/", views.GetOnlyView.as_view()),
+    path("plain/returns-400/", views.returns_bad_request),
+    path("plain/returns-429/", views.returns_429),
+    path("plain/returns-429-wait/", views.returns_429_with_wait),
+    path("plain/returns-401/", views.returns_401),
+    path("plain/returns-json-400/", views.returns_json_error),
     path("api/", include("example_project.notes.urls")),
 ]
 

@@ -167,3 +167,34 @@ def atomic_partial_write(request):
     with transaction.atomic():
         _two_rows_then_fail()
     return HttpResponse("unreachable")
+
+
+class GetOnlyView(View):
+    def get(self, request):
+        return JsonResponse({"ok": True})
+
+
+def returns_bad_request(request):
+    from django.http import HttpResponseBadRequest
+
+    return HttpResponseBadRequest("secret-internal-detail")
+
+
+def returns_429(request):
+    return HttpResponse("slow down", status=429)
+
+
+def returns_401(request):
+    response = HttpResponse("who are you", status=401)
+    response.set_cookie("hint", "1")
+    return response
+
+
+def returns_json_error(request):
+    return JsonResponse({"detail": "the view's own JSON"}, status=400)
+
+
+def returns_429_with_wait(request):
+    response = HttpResponse("slow down", status=429)
+    response["Retry-After"] = "7"
+    return response
