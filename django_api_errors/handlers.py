@@ -34,6 +34,8 @@ TOO_BIG = _("The request body is larger than the server accepts.")
 UNIQUE = _("A resource with the same unique values already exists.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
+# The parser's own message quotes Python's exception text; it stays in the logs.
+UNPARSABLE = _("The request body could not be parsed in its declared Content-Type.")
 NO_ROUTE = _("The requested resource does not exist.")
 
 # What Django itself answers with 400 (DisallowedHost, TooManyFieldsSent, ...).
@@ -84,6 +86,8 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
         return _from_validation(exc)
     if isinstance(exc, drf.Throttled):
         return _throttled(getattr(exc, "wait", None))
+    if isinstance(exc, drf.ParseError):
+        return Problem.for_code("invalid_request", UNPARSABLE)
     text = exc.detail if isinstance(exc.detail, str) else None
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
         # DRF turns these into 403 when its first authenticator has no

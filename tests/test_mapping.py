@@ -194,3 +194,11 @@ def test_plain_views_without_the_middleware(client, settings, name, status, code
     assert_error(response, status, code)
     if status == 401:
         assert response["WWW-Authenticate"] == 'Session realm="api"'
+
+
+def test_parse_errors_do_not_quote_the_parser(api_client):
+    body = b'{"n": ' + b"9" * 5000 + b"}"
+    response = api_client.post("/drf/orders/", body, content_type="application/json")
+    payload = assert_error(response, 400, "invalid_request")
+    assert "4300" not in payload["error_description"]
+    assert "set_int_max_str_digits" not in response.content.decode()

@@ -4,7 +4,7 @@ from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django_ratelimit.decorators import ratelimit
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
@@ -38,12 +38,18 @@ class CommentViewSet(viewsets.ModelViewSet):
     required_scopes = {"GET": READ, "POST": WRITE, "DELETE": WRITE}
 
 
+class SearchParams(serializers.Serializer):
+    # CharField refuses NUL characters, which PostgreSQL cannot store or compare.
+    q = serializers.CharField(max_length=100, allow_blank=True, default="")
+
+
 @api_view(["GET"])
 @throttle_classes([ScopedRateThrottle])
 def search(request):
     """Full-text-ish search, throttled to a few requests a minute per user."""
-    query = request.query_params.get("q", "")
-    notes = Note.objects.filter(title__icontains=query)[:20]
+    params = SearchParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    notes = Note.objects.filter(title__icontains=params.validated_data["q"])[:20]
     return Response({"results": NoteSerializer(notes, many=True, context={"request": request}).data})
 
 
