@@ -114,3 +114,38 @@ def race(throttle_factory: Callable[[], drf.BaseThrottle], threads: int = 50, ip
         worker.join()
     assert len(passed) == threads
     return sum(passed)
+
+
+# django-ratelimit through the app's drop-in decorator, in the three kinds of view.
+from django.http import JsonResponse  # noqa: E402
+from django.utils.decorators import method_decorator  # noqa: E402
+from django.views import View  # noqa: E402
+from rest_framework.decorators import api_view, authentication_classes, permission_classes  # noqa: E402
+
+from django_api_errors.ratelimit import ratelimit  # noqa: E402
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@ratelimit(key="ip", rate="2/m", group="helpers.drf")
+def drf_limited(request):
+    return Response({"ok": True})
+
+
+@method_decorator(ratelimit(key="ip", rate="2/m", group="helpers.cbv"), name="get")
+class LimitedView(View):
+    def get(self, request):
+        return JsonResponse({"ok": True})
+
+
+@ratelimit(key="ip", rate="2/m", group="helpers.fbv")
+def fbv_limited(request):
+    return JsonResponse({"ok": True, "limited": request.limited})
+
+
+urlpatterns += [
+    path("rl/drf/", drf_limited),
+    path("rl/cbv/", LimitedView.as_view()),
+    path("rl/fbv/", fbv_limited),
+]

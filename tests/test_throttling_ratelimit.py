@@ -1,0 +1,79 @@
+"""django-ratelimit through the app's drop-in decorator: 429 with the real Retry-After."""
+
+import zlib
+
+import pytest
+from django.core.cache import cache
+
+from django_api_errors import ratelimit as app_ratelimit
+from tests.conftest import assert_error
+
+pytestmark = [pytest.mark.urls("tests.throttle_helpers"), pytest.mark.django_db]
+PATHS = ["/rl/drf/", "/rl/cbv/", "/rl/fbv/"]
+JITTER = zlib.crc32(b"127.0.0.1") % 60  # django-ratelimit's per-key window offset
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _freeze(monkeypatch, seconds_left):
+    # django-ratelimit's windows end at k*60 + JITTER for this client.
+    end = 1_800_000_000 - (1_800_000_000 % 60) + JITTER
+    monkeypatch.setattr("django_ratelimit.core.time.time", lambda: float(end - seconds_left))
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_retry_after_is_the_time_left_in_the_window(client, monkeypatch, path):
+    _freeze(monkeypatch, 17)
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200
+    response = client.get(path)
+    body = assert_error(response, 429, "usage_limit_exceeded", headers=("Retry-After",))
+    assert response["Retry-After"] == "17"
+    assert body["retry_after"] == 17
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_no_time_left_at_window_edge_still_says_one_second(client, monkeypatch, path):
+    _freeze(monkeypatch, 0)
+    client.get(path)
+    client.get(path)
+    response = client.get(path)
+    body = assert_error(response, 429, "usage_limit_exceeded")
+    assert response["Retry-After"] == "1" and body["retry_after"] == 1
+
+
+def test_retry_after_of_usage():
+    assert app_ratelimit.retry_after({"time_left": 5}) == 5
+    assert app_ratelimit.retry_after({"time_left": 0}) == 1
+    assert app_ratelimit.retry_after({"time_left": -1}) is None
+    assert app_ratelimit.retry_after(None) is None
+
+
+@pytest.mark.parametrize(("fail_open", "status"), [(True, 200), (False, 429)])
+def test_cache_failure_fails_as_configured(client, monkeypatch, settings, fail_open, status):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    monkeypatch.setattr(app_ratelimit, "get_usage", broken)
+    settings.API_ERRORS = {"THROTTLE_FAIL_OPEN": fail_open, "RETRY_AFTER": 9}
+    for path in PATHS:
+        response = client.get(path)
+        assert response.status_code == status
+        if status == 429:
+            assert_error(response, 429, "usage_limit_exceeded")
+            assert response["Retry-After"] == "9"
+
+
+def test_block_false_marks_the_request(client, monkeypatch):
+    decorated = app_ratelimit.ratelimit(key="ip", rate="1/m", group="helpers.nonblocking", block=False)
+    view = decorated(lambda request: request.limited)
+    from django.test import RequestFactory
+
+    factory = RequestFactory()
+    assert view(factory.get("/")) is False
+    assert view(factory.get("/")) is True
