@@ -149,3 +149,16 @@ urlpatterns += [
     path("rl/cbv/", LimitedView.as_view()),
     path("rl/fbv/", fbv_limited),
 ]
+
+
+class Outage(throttling.AnonRateThrottle):
+    """Counts in whatever cache a test gives it."""
+
+    rate = "100/min"
+
+
+class OutageHello(Hello):
+    throttle_classes = [Outage]
+
+
+urlpatterns += [path("outage/", OutageHello.as_view())]
