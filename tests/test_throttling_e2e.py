@@ -55,6 +55,13 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", *args, "example_project.wsgi:application"], cwd=ROOT, env=env
         )
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_up(self) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -62,7 +69,6 @@ class Gunicorn:
                 return
             except requests.RequestException:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
                     pytest.fail("gunicorn did not start")
                 time.sleep(0.2)
 
