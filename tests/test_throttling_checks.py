@@ -55,7 +55,7 @@ def test_no_warning_with_debug_or_redis():
 
 def test_warning_through_manage_py_check():
     out, err = StringIO(), StringIO()
-    with override_settings(DEBUG=False, REST_FRAMEWORK=THROTTLED):
+    with override_settings(DEBUG=False, REST_FRAMEWORK=THROTTLED, SILENCED_SYSTEM_CHECKS=[]):
         call_command("check", stdout=out, stderr=err)
     assert "django_api_errors.W004" in out.getvalue() + err.getvalue()
 
