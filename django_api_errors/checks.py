@@ -7,7 +7,6 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.core import cache as django_cache
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.dummy import DummyCache
@@ -15,8 +14,8 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import CheckMessage, Error, Warning
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils.connection import ConnectionProxy
 
+from django_api_errors import counting
 from django_api_errors.conf import SPEC
 
 HANDLER = "django_api_errors.handlers.exception_handler"
@@ -111,13 +110,6 @@ def _throttle_classes() -> list[type]:
     return list(dict.fromkeys(classes))
 
 
-def _resolve_cache(cache: Any) -> Any:
-    if isinstance(cache, ConnectionProxy):
-        alias = getattr(cache, "_alias", "default")
-        return django_cache.caches[alias]
-    return cache
-
-
 def check_throttle_caches(**kwargs: Any) -> list[CheckMessage]:
     """W004: a throttle whose cache cannot count across processes, with DEBUG off."""
     if settings.DEBUG:
@@ -126,7 +118,7 @@ def check_throttle_caches(**kwargs: Any) -> list[CheckMessage]:
     for throttle in _throttle_classes():
         if not hasattr(throttle, "cache"):
             continue
-        cache = _resolve_cache(throttle.cache)
+        cache = counting.resolve(throttle.cache)
         reason = next((why for kind, why in UNFIT_CACHES.items() if isinstance(cache, kind)), None)
         if reason is not None:
             messages.append(

@@ -17,8 +17,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.core.cache.backends.base import BaseCache
+from django.utils.connection import ConnectionProxy
 
 EXPIRY_MARGIN = 5
 
@@ -52,13 +54,23 @@ def window_key(key: str, duration: int, now: float) -> tuple[str, float]:
     return f"{key}:{duration}:{index}", (index + 1) * duration - now
 
 
+# Opens the window with its expiry if it is new, then counts: one round trip,
+# atomic as every Lua script is.
+_COUNT_SCRIPT = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+return redis.call('INCR', KEYS[1])
+"""
+# One Redis client and registered script per cache backend object: building
+# a redis-py client costs more than the round trip (Django's RedisCache
+# builds one per operation).
+_scripts: WeakKeyDictionary[BaseCache, Any] = WeakKeyDictionary()
+
+
 def _redis_client(cache: BaseCache, key: str) -> tuple[Any, str] | None:
     """The raw Redis client and full key, when ``cache`` is Redis-backed.
 
-    With it the counter takes one round trip (``SET NX`` + ``INCR`` in one
-    pipeline) instead of the two or three the cache API needs.  Integers are
-    stored unpickled by both Django's ``RedisCache`` and django-redis, so
-    ``cache.get()`` still reads the count.
+    Integers are stored unpickled by both Django's ``RedisCache`` and
+    django-redis, so ``cache.get()`` still reads the count.
     """
     module = type(cache).__module__
     if module == "django.core.cache.backends.redis":
@@ -70,6 +82,33 @@ def _redis_client(cache: BaseCache, key: str) -> tuple[Any, str] | None:
         if kind.__module__ == "django_redis.client.default" and kind.__name__ == "DefaultClient":
             return inner.get_client(write=True), str(inner.make_key(key))
     return None
+
+
+def resolve(cache: Any) -> Any:
+    """The backend behind ``cache``, which may be ``django.core.cache.cache``.
+
+    That is a ``ConnectionProxy`` (DRF's throttles' default), which hides the
+    backend's type and cannot be a dictionary key.
+    """
+    if isinstance(cache, ConnectionProxy):
+        connections = getattr(cache, "_connections", None)
+        alias = getattr(cache, "_alias", None)
+        if connections is not None and alias is not None:
+            return connections[alias]
+    return cache
+
+
+def _redis_count(cache: BaseCache, key: str, timeout: int) -> int | None:
+    script = _scripts.get(cache)
+    if script is None:
+        found = _redis_client(cache, key)
+        if found is None:
+            return None
+        script = _scripts[cache] = found[0].register_script(_COUNT_SCRIPT)
+    full_key = cache.make_and_validate_key(key)
+    if type(cache).__module__ == "django_redis.cache":
+        full_key = str(cache.client.make_key(key))  # type: ignore[attr-defined]
+    return int(script(keys=[full_key], args=[timeout]))
 
 
 def _count_generic(cache: BaseCache, key: str, timeout: int) -> int:
@@ -89,13 +128,8 @@ def hit(cache: BaseCache, key: str, limit: int, duration: int, now: float) -> Wi
     """
     wkey, reset = window_key(key, duration, now)
     timeout = math.ceil(reset) + EXPIRY_MARGIN
-    redis = _redis_client(cache, wkey)
-    if redis is not None:
-        client, full_key = redis
-        pipe = client.pipeline(transaction=False)
-        pipe.set(full_key, 0, ex=timeout, nx=True)
-        pipe.incr(full_key)
-        count = int(pipe.execute()[1])
-    else:
+    cache = resolve(cache)
+    count = _redis_count(cache, wkey, timeout)
+    if count is None:
         count = _count_generic(cache, wkey, timeout)
     return Window(count, limit, duration, reset)

@@ -108,3 +108,20 @@ def test_redis_stopped_mid_run(client, settings, monkeypatch, fail_open):
         assert parse_list(after["RateLimit"])["anon"]["r"] == 99
     finally:
         server.cleanup()
+
+
+def test_default_cache_proxy_takes_the_script_path(request, rf, settings):
+    # DRF's throttles hold django.core.cache.cache, a proxy hiding the backend.
+    url = request.getfixturevalue("redis_server").url
+    backend = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "proxy"}}
+    from django.core.cache import caches
+
+    class PerMinute(throttling.AnonRateThrottle):
+        rate = "5/min"
+
+    hit = rf.get("/")
+    hit.user = None
+    assert PerMinute().allow_request(hit, None)
+    assert caches["default"] in counting._scripts
+    caches["default"].clear()
