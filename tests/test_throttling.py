@@ -184,3 +184,30 @@ def test_unreachable_cache_fails_as_configured(rf, settings, fail_open):
     request.user = None
     assert throttle.allow_request(request, None) is fail_open
     assert throttle.wait() == 7.0
+
+
+def test_unthrottled_requests_touch_no_counter(rf):
+    class Scoped(throttling.ScopedRateThrottle):
+        timer = CLOCK
+
+    class View:
+        throttle_scope = None
+
+    request = rf.get("/")
+    request.user = type("User", (), {"is_authenticated": True, "pk": 7})()
+    assert Scoped().allow_request(request, View()) is True  # the view has no scope
+    assert Frozen().allow_request(request, View()) is True  # anon throttle, signed-in user
+    assert cache.get(counting.window_key("throttle_anon_127.0.0.1", 60, CLOCK.now)[0]) is None
+
+
+def test_user_throttle_keys_on_the_user(rf):
+    class PerUser(throttling.UserRateThrottle):
+        rate = "1/min"
+        timer = CLOCK
+
+    request = rf.get("/", REMOTE_ADDR="192.0.2.1")
+    request.user = type("User", (), {"is_authenticated": True, "pk": 7})()
+    assert PerUser().allow_request(request, None) is True
+    other_address = rf.get("/", REMOTE_ADDR="192.0.2.2")
+    other_address.user = request.user
+    assert PerUser().allow_request(other_address, None) is False

@@ -77,3 +77,11 @@ def test_block_false_marks_the_request(client, monkeypatch):
     factory = RequestFactory()
     assert view(factory.get("/")) is False
     assert view(factory.get("/")) is True
+
+
+def test_misconfiguration_is_not_swallowed(rf):
+    from django.core.exceptions import ImproperlyConfigured
+
+    view = app_ratelimit.ratelimit(rate="1/m", group="helpers.nokey")(lambda request: "ok")
+    with pytest.raises(ImproperlyConfigured):
+        view(rf.get("/"))
