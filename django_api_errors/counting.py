@@ -66,21 +66,24 @@ return redis.call('INCR', KEYS[1])
 _scripts: WeakKeyDictionary[BaseCache, Any] = WeakKeyDictionary()
 
 
-def _redis_client(cache: BaseCache, key: str) -> tuple[Any, str] | None:
-    """The raw Redis client and full key, when ``cache`` is Redis-backed.
+def _is_django_redis(cache: BaseCache) -> bool:
+    return type(cache).__module__ == "django_redis.cache"
+
+
+def _redis_client(cache: BaseCache) -> Any | None:
+    """The raw redis-py client for writes, when ``cache`` is Redis-backed.
 
     Integers are stored unpickled by both Django's ``RedisCache`` and
     django-redis, so ``cache.get()`` still reads the count.
     """
-    module = type(cache).__module__
-    if module == "django.core.cache.backends.redis":
-        client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-        return client, cache.make_and_validate_key(key)
-    if module == "django_redis.cache":
+    if type(cache).__module__ == "django.core.cache.backends.redis":
+        return cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    if _is_django_redis(cache):
         inner = cache.client  # type: ignore[attr-defined]
         kind = type(inner)
+        # Sharded and herd clients place or wrap keys their own way.
         if kind.__module__ == "django_redis.client.default" and kind.__name__ == "DefaultClient":
-            return inner.get_client(write=True), str(inner.make_key(key))
+            return inner.get_client(write=True)
     return None
 
 
@@ -101,13 +104,14 @@ def resolve(cache: Any) -> Any:
 def _redis_count(cache: BaseCache, key: str, timeout: int) -> int | None:
     script = _scripts.get(cache)
     if script is None:
-        found = _redis_client(cache, key)
-        if found is None:
+        client = _redis_client(cache)
+        if client is None:
             return None
-        script = _scripts[cache] = found[0].register_script(_COUNT_SCRIPT)
-    full_key = cache.make_and_validate_key(key)
-    if type(cache).__module__ == "django_redis.cache":
+        script = _scripts[cache] = client.register_script(_COUNT_SCRIPT)
+    if _is_django_redis(cache):
         full_key = str(cache.client.make_key(key))  # type: ignore[attr-defined]
+    else:
+        full_key = cache.make_and_validate_key(key)
     return int(script(keys=[full_key], args=[timeout]))
 
 
