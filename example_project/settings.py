@@ -44,19 +44,22 @@ DATABASES = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # runserver is one process, so local memory counts right here; under several
 # workers it would not, and django_api_errors.W004 says so.
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": LOCMEM}}
 SILENCED_SYSTEM_CHECKS = ["django_api_errors.W004"]
 if os.environ.get("EXAMPLE_REDIS_URL"):
-    SILENCED_SYSTEM_CHECKS = []
     # Short socket timeouts: with Redis gone, a request waits a quarter of a
     # second for the throttle, never a TCP timeout.
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["EXAMPLE_REDIS_URL"],
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["EXAMPLE_REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
     }
+    SILENCED_SYSTEM_CHECKS = []
 
 TEMPLATES = [
     {

@@ -53,6 +53,7 @@ def test_no_warning_with_debug_or_redis():
         assert _w004(check_throttle_caches()) == []
 
 
+@pytest.mark.django_db  # Django 6's model checks ask SQLite about JSON support
 def test_warning_through_manage_py_check():
     out, err = StringIO(), StringIO()
     with override_settings(DEBUG=False, REST_FRAMEWORK=THROTTLED, SILENCED_SYSTEM_CHECKS=[]):
