@@ -46,8 +46,9 @@ DATABASES = {
 
 # runserver is one process, so local memory counts right here; under several
 # workers it would not, and django_api_errors.W004 says so.
-LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
-CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": LOCMEM}}
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 SILENCED_SYSTEM_CHECKS = ["django_api_errors.W004"]
 if os.environ.get("EXAMPLE_REDIS_URL"):
     # Short socket timeouts: with Redis gone, a request waits a quarter of a
