@@ -51,6 +51,8 @@ class Window:
 def window_key(key: str, duration: int, now: float) -> tuple[str, float]:
     """The cache key of the window ``now`` falls in, and the seconds left in it."""
     index = math.floor(now / duration)
+    if index * duration > now:  # pragma: no cover - float division rounded up a window
+        index -= 1
     return f"{key}:{duration}:{index}", (index + 1) * duration - now
 
 

@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from hypothesis import given
+from hypothesis import strategies as st
 from rest_framework import throttling as drf
 
 from django_api_errors import counting, throttling
@@ -211,3 +213,12 @@ def test_user_throttle_keys_on_the_user(rf):
     other_address = rf.get("/", REMOTE_ADDR="192.0.2.2")
     other_address.user = request.user
     assert PerUser().allow_request(other_address, None) is False
+
+
+@given(now=st.floats(min_value=0, max_value=4e9), duration=st.sampled_from([1, 60, 3600, 86400]))
+def test_every_moment_falls_in_one_window_with_a_wait_of_at_least_one(now, duration):
+    key, reset = counting.window_key("k", duration, now)
+    assert 0 < reset <= duration
+    index = int(key.rsplit(":", 1)[1])
+    assert index * duration <= now < (index + 1) * duration
+    assert 1 <= counting.Window(1, 1, duration, reset).wait <= duration
