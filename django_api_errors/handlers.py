@@ -124,7 +124,9 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, Http404):
         return Problem.for_code("not_found", NO_ROUTE)
     if Ratelimited is not None and isinstance(exc, Ratelimited):
-        return _throttled(getattr(request, "ratelimit_retry_after", None))
+        problem = _throttled(getattr(request, "ratelimit_retry_after", None))
+        problem.headers.update(getattr(request, "ratelimit_headers", None) or {})  # see ratelimit.py
+        return problem
     if isinstance(exc, django_exceptions.PermissionDenied):
         return Problem.for_code("access_denied")
     if isinstance(exc, django_exceptions.ValidationError):

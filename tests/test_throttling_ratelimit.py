@@ -4,9 +4,11 @@ import zlib
 
 import pytest
 from django.core.cache import cache
+from django.http import JsonResponse
 
 from django_api_errors import ratelimit as app_ratelimit
 from tests.conftest import assert_error
+from tests.throttle_helpers import parse_list
 
 pytestmark = [pytest.mark.urls("tests.throttle_helpers"), pytest.mark.django_db]
 PATHS = ["/rl/drf/", "/rl/cbv/", "/rl/fbv/"]
@@ -35,6 +37,48 @@ def test_retry_after_is_the_time_left_in_the_window(client, monkeypatch, path):
     body = assert_error(response, 429, "usage_limit_exceeded", headers=("Retry-After",))
     assert response["Retry-After"] == "17"
     assert body["retry_after"] == 17
+
+
+@pytest.mark.parametrize(
+    ("path", "group"), [("/rl/drf/", "helpers.drf"), ("/rl/cbv/", "helpers.cbv"), ("/rl/fbv/", "helpers.fbv")]
+)
+def test_ratelimit_headers_on_success_and_refusal(client, monkeypatch, path, group):
+    _freeze(monkeypatch, 17)
+    first = client.get(path)
+    assert first.status_code == 200
+    assert parse_list(first["RateLimit-Policy"]) == {group: {"q": 2, "w": 60}}
+    assert parse_list(first["RateLimit"]) == {group: {"r": 1, "t": 17}}
+    client.get(path)
+    refused = client.get(path)
+    assert refused.status_code == 429
+    assert parse_list(refused["RateLimit"]) == {group: {"r": 0, "t": 17}}
+
+
+def test_ratelimit_headers_switch_off(client, settings):
+    settings.API_ERRORS = {"RATELIMIT_HEADERS": False}
+    response = client.get("/rl/fbv/")
+    assert response.status_code == 200 and not response.has_header("RateLimit")
+
+
+@pytest.mark.parametrize(
+    ("rate", "seconds"),
+    [("10/m", 60), ("100/5m", 300), ("7/d", 86400), ("3/h", 3600), ((5, 42), 42), ("x", None)],
+)
+def test_period_of(rate, seconds):
+    assert app_ratelimit.period_of(rate) == seconds
+
+
+def test_callable_rate_is_resolved_once_and_named_by_group(rf):
+    calls = []
+
+    def rate(group, request):
+        calls.append(group)
+        return "5/h"
+
+    view = app_ratelimit.ratelimit(key="ip", rate=rate, group="helpers.callable")(lambda r: JsonResponse({}))
+    response = view(rf.get("/"))
+    assert calls == ["helpers.callable"]
+    assert parse_list(response["RateLimit-Policy"]) == {"helpers.callable": {"q": 5, "w": 3600}}
 
 
 @pytest.mark.parametrize("path", PATHS)
