@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from example_project.notes import demo
 
-SHOWN_HEADERS = ("content-type", "www-authenticate", "retry-after", "allow", "etag", "x-request-id")
+SHOWN_HEADERS = ("content-type", "www-authenticate", "set-cookie", "retry-after", "allow", "etag", "x-request-id")
 
 
 class Command(BaseCommand):
@@ -24,7 +24,9 @@ class Command(BaseCommand):
             failures += not ok
             mark = "ok " if ok else "UNEXPECTED"
             self.stdout.write(f"\n== {step.expect_error} ({step.expect_status}) {mark}: {step.title}")
-            self.stdout.write(f"   {step.method} {step.path}" + (f"  [token {step.token}]" if step.token else ""))
+            sent = f"  [token {step.token}]" if step.token else ""
+            sent += f"  [cookies {', '.join(step.cookies)}]" if step.cookies else ""
+            self.stdout.write(f"   {step.method} {step.path}{sent}")
             self.stdout.write(f"   -> {result.status}")
             for name in SHOWN_HEADERS:
                 if name in result.headers:
