@@ -6,9 +6,11 @@ expires in production: the clock passes its age, or the session is deleted.
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.file import SessionStore as FileSessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
@@ -23,13 +25,20 @@ pytestmark = pytest.mark.django_db
 BACKENDS = {
     "db": "django.contrib.sessions.backends.db",
     "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "file": "django.contrib.sessions.backends.file",
     "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
 }
+# Backends that keep sessions on the server, so a session can end there.
+SERVER_SIDE = ["cache", "cached_db", "db", "file"]
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def backend(request, settings):
+def backend(request, settings, tmp_path, monkeypatch):
     settings.SESSION_ENGINE = BACKENDS[request.param]
+    settings.SESSION_FILE_PATH = str(tmp_path)
+    # The file backend caches its directory on the class the first time.
+    monkeypatch.delattr(FileSessionStore, "_storage_path", raising=False)
     cache.clear()
     yield request.param
     cache.clear()
@@ -79,7 +88,7 @@ def test_session_just_before_its_age_is_alive(browser):
 
 
 # A signed cookie lives on the client: logging out cannot end a copy of it.
-@pytest.mark.parametrize("backend", ["db", "cache"], indirect=True)
+@pytest.mark.parametrize("backend", SERVER_SIDE, indirect=True)
 def test_session_ended_by_logout_elsewhere(backend, browser):
     stolen = Client(raise_request_exception=False)
     stolen.cookies[settings.SESSION_COOKIE_NAME] = browser.cookies[settings.SESSION_COOKIE_NAME].value
@@ -87,12 +96,15 @@ def test_session_ended_by_logout_elsewhere(backend, browser):
     assert_session_expired(stolen.get("/authn/session/"))
 
 
-@pytest.mark.parametrize("backend", ["db", "cache"], indirect=True)
-def test_session_deleted_on_the_server(backend, browser):
-    if backend == "db":
+@pytest.mark.parametrize("backend", SERVER_SIDE, indirect=True)
+def test_session_deleted_on_the_server(backend, browser, settings):
+    # What clearsessions, a cache flush or a cleaned-up session directory do.
+    if backend in ("db", "cached_db"):
         assert Session.objects.all().delete()[0] == 1
-    else:
-        cache.clear()
+    if backend == "file":
+        cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        (Path(settings.SESSION_FILE_PATH) / f"{settings.SESSION_COOKIE_NAME}{cookie}").unlink()
+    cache.clear()
     assert_session_expired(browser.get("/authn/session/"))
 
 
