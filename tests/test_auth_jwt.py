@@ -7,8 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from freezegun import freeze_time
-from rest_framework.test import APIClient
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
+from django_api_errors.exceptions import UnauthorizedClient
 from tests.authkit import PASSWORD, needs
 from tests.conftest import assert_error
 
@@ -17,6 +20,8 @@ needs("rest_framework_simplejwt")
 import jwt  # noqa: E402
 from rest_framework_simplejwt.settings import api_settings  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken, SlidingToken  # noqa: E402
+
+from django_api_errors.contrib.simplejwt import JWTAuthentication  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +127,15 @@ def test_scope_claim_is_checked(alice):
     assert response["WWW-Authenticate"] == 'Bearer error="insufficient_scope", scope="notes:write"'
     token["scope"] = "notes:read notes:write"
     assert call(token, method="post").status_code == 200
+
+
+def test_subclass_refusals_keep_their_wording(alice):
+    class NoWeekends(JWTAuthentication):
+        def get_user(self, validated_token):
+            raise exceptions.AuthenticationFailed("Not on weekends.")
+
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(alice)}")
+    with pytest.raises(UnauthorizedClient) as raised:
+        NoWeekends().authenticate(Request(request))
+    assert raised.value.description == "Not on weekends."
+    assert raised.value.headers["WWW-Authenticate"] == INVALID

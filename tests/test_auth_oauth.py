@@ -70,6 +70,12 @@ def test_unknown_or_revoked_token(issue, token):
     assert 'error="invalid_token"' in response["WWW-Authenticate"]
 
 
+def test_token_that_is_not_ascii(issue):
+    response = call("/authn/oauth/read/", "t\u00f6ken")
+    assert_error(response, 401, "unauthorized_client")
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
+
+
 def test_missing_token_gets_a_bare_challenge():
     response = call("/authn/oauth/read/")
     assert_error(response, 401, "unauthorized_client")
@@ -118,3 +124,31 @@ def test_has_scope_reads_the_toolkit_token(issue):
     assert body["scope"] == "notes:write"
     issue("tok-write", scope="notes:write")
     assert call("/authn/oauth/has-scope/", "tok-write").status_code == 200
+
+
+def test_scope_mixin_refuses_for_other_reasons_without_naming_scopes():
+    from rest_framework.permissions import BasePermission
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    from django_api_errors.contrib.oauth2 import InsufficientScopeMixin
+
+    class Closed(BasePermission):
+        def has_permission(self, request, view):
+            return False
+
+    class ClosedWithScopes(InsufficientScopeMixin, Closed):
+        def get_scopes(self, request, view):
+            return ["notes:read"]
+
+    class LiveToken:
+        def is_expired(self):
+            return False
+
+        def allow_scopes(self, scopes):
+            return True
+
+    request = APIRequestFactory().get("/")
+    force_authenticate(request, user=object(), token=LiveToken())
+    request = APIView().initialize_request(request)
+    assert ClosedWithScopes().has_permission(request, None) is False

@@ -180,3 +180,12 @@ def test_custom_challenge_for_session_apis(browser, settings):
         response = browser.get("/authn/session/")
     assert_error(response, 401, "session_expired")
     assert response["WWW-Authenticate"] == 'Cookie realm="notes", form-action="/login"'
+
+
+def test_forget_session_without_a_session_is_harmless(rf):
+    from django_api_errors.sessions import forget_session, stale_session
+
+    request = rf.get("/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
+    assert stale_session(request) is False  # no SessionMiddleware, nothing to tell
+    forget_session(request)
+    assert not hasattr(request, "session")

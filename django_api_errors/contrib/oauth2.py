@@ -28,11 +28,10 @@ from django_api_errors.exceptions import InsufficientScope, SessionExpired, Unau
 
 
 def _bearer_token(request: Request) -> str | None:
+    """The token of ``Authorization: Bearer <token>`` (the toolkit deprecates the others)."""
     parts = get_authorization_header(request).split()
-    if len(parts) != 2 or parts[0].lower() != b"bearer":
-        return None
     try:
-        return parts[1].decode("ascii")
+        return parts[-1].decode("ascii") if parts else None
     except UnicodeDecodeError:
         return None
 
