@@ -10,7 +10,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 MIDDLEWARE = ["tests.middleware.RecordErrorsMiddleware", *MIDDLEWARE, "tests.middleware.BoomMiddleware"]  # noqa: F405
 
 # Authentication tests: DRF's tokens, and the optional packages when installed
-# (CI installs them; tests/auth.py fails there instead of skipping).
+# (CI installs them; tests.authkit.needs fails there instead of skipping).
 from importlib.util import find_spec  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework.authtoken"]  # noqa: F405
