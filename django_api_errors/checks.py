@@ -14,7 +14,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import CheckMessage, Error, Warning
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
 from django_api_errors import counting
@@ -94,7 +94,7 @@ def _view_throttles(patterns: list[Any]) -> list[type]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             found.extend(_view_throttles(entry.url_patterns))
-        elif isinstance(entry, URLPattern):
+        else:
             view_class = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
             found.extend(getattr(view_class, "throttle_classes", None) or ())
     return found
