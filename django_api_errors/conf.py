@@ -1,6 +1,7 @@
-"""The app's settings: one dict, ``API_ERRORS``, read each time it is used.
+"""The app's settings: one dict, ``API_ERRORS``, read when used.
 
-Reading at use time keeps ``override_settings`` working without signals.
+Values are cached per key, and the cache is cleared on ``setting_changed``,
+so ``override_settings`` just works and the error path pays a dict lookup.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
 
 # name -> (default, accepted types).  The system checks validate against it.
 SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
@@ -28,8 +30,20 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     "WWW_AUTHENTICATE": ('Session realm="api"', (str,)),
     # Retry-After (seconds) when whatever refused the request did not say.
     "RETRY_AFTER": (60, (int,)),
+    # Answer application/problem+json (RFC 9457) unless the client prefers
+    # application/json.  False: only clients that ask for it get it.
+    "PROBLEM_DETAILS": (False, (bool,)),
 }
 DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
+_cache: dict[str, Any] = {}
+
+
+def _clear_cache(*, setting: str, **kwargs: Any) -> None:
+    if setting == "API_ERRORS":
+        _cache.clear()
+
+
+setting_changed.connect(_clear_cache)
 
 
 class Settings:
@@ -41,7 +55,11 @@ class Settings:
         return value if isinstance(value, Mapping) else {}
 
     def _get(self, name: str) -> Any:
-        return self.user.get(name, DEFAULTS[name])
+        try:
+            return _cache[name]
+        except KeyError:
+            value = _cache[name] = self.user.get(name, DEFAULTS[name])
+            return value
 
     @property
     def ERROR_URI(self) -> str | None:
@@ -71,6 +89,10 @@ class Settings:
     @property
     def RETRY_AFTER(self) -> int:
         return int(self._get("RETRY_AFTER"))
+
+    @property
+    def PROBLEM_DETAILS(self) -> bool:
+        return bool(self._get("PROBLEM_DETAILS"))
 
 
 settings = Settings()
