@@ -1,4 +1,5 @@
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from tests import views
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("plain/ratelimited-fbv/", views.fbv_ratelimited),
     path("plain/csrf/", views.csrf_form),
     path("plain/atomic/", views.atomic_partial_write),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/", include("example_project.notes.urls")),
 ]
 

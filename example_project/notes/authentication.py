@@ -9,6 +9,8 @@ class ExpiringTokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer <key>``; expired tokens answer ``session_expired``."""
 
     keyword = "Bearer"
+    # For the OpenAPI schema: the 401s this authenticator answers with.
+    api_errors = ("unauthorized_client", "session_expired")
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()

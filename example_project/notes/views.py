@@ -4,13 +4,14 @@ from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django_ratelimit.decorators import ratelimit
-from rest_framework import permissions, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from example_project.notes.models import Comment, Note
-from example_project.notes.permissions import OwnerCanWrite, TokenScopes
+from example_project.notes.permissions import AuthorCanWrite, OwnerCanWrite, TokenScopes
 from example_project.notes.serializers import CommentSerializer, NoteSerializer
 
 READ = ("notes:read",)
@@ -34,10 +35,14 @@ class NoteViewSet(viewsets.ModelViewSet):
 class CommentViewSet(viewsets.ModelViewSet):
     queryset = Comment.objects.all()
     serializer_class = CommentSerializer
-    permission_classes = [permissions.IsAuthenticated, TokenScopes]
-    required_scopes = {"GET": READ, "POST": WRITE, "DELETE": WRITE}
+    permission_classes = [permissions.IsAuthenticated, TokenScopes, AuthorCanWrite]
+    required_scopes = {"GET": READ, "POST": WRITE, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}
 
 
+@extend_schema(
+    parameters=[OpenApiParameter("q", str, description="Part of the title.")],
+    responses=inline_serializer("SearchResults", {"results": NoteSerializer(many=True)}),
+)
 @api_view(["GET"])
 @throttle_classes([ScopedRateThrottle])
 def search(request):
@@ -50,6 +55,11 @@ def search(request):
 search.cls.throttle_scope = "search"
 
 
+@extend_schema(
+    responses=inline_serializer(
+        "Stats", {"notes": serializers.IntegerField(), "body_per_comment": serializers.FloatField()}
+    )
+)
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])
 @throttle_classes([UserRateThrottle])
