@@ -10,6 +10,7 @@ that keeps it working (only authors change comments).  The deliberate
 """
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -17,7 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from tests.live import ROOT, example_api
+from tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 
@@ -39,24 +40,56 @@ def _tested(junit_path):
     return tested, failed
 
 
-def test_schemathesis_finds_nothing(tmp_path):
-    junit = tmp_path / "junit.xml"
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
     # Search is limited to 5 a minute; lift that so the fuzzer reaches the search itself.
-    with example_api(tmp_path, workers=2, extra_env={"EXAMPLE_SEARCH_RATE": "100000/min"}) as base_url:
-        operations = _operations(base_url)
-        command = [
-            sys.executable, "-m", "schemathesis.cli", "run", f"{base_url}/api/schema/",
-            "--header", "Authorization: Bearer alice-full",
-            "--checks", CHECKS,
-            "--max-examples", MAX_EXAMPLES,
-            "--workers", "1",
-            "--request-timeout", "30",
-            "--report", "junit", "--report-junit-path", str(junit),
-            "--no-color",
-        ]
-        if os.environ.get("FUZZ_SEED"):
-            command += ["--seed", os.environ["FUZZ_SEED"]]
-        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=290)
+    with example_api(tmp_path_factory.mktemp("fuzz"), extra_env={"EXAMPLE_SEARCH_RATE": "100000/min"}) as url:
+        yield url
+
+
+def test_docs_page_and_its_assets_need_no_network(base_url):
+    page = requests.get(f"{base_url}/api/docs/", timeout=30)
+    assert page.status_code == 200
+    assert "text/html" in page.headers["Content-Type"]
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
+    assert any("swagger-ui" in asset for asset in assets), assets
+    assert "://" not in "".join(re.findall(r'(?:src|href)="([^"]+)"', page.text))  # no CDN
+    for asset in assets:
+        assert requests.get(f"{base_url}{asset}", timeout=30).status_code == 200, asset
+
+
+def test_problem_details_and_french_with_a_real_client(base_url):
+    response = requests.get(
+        f"{base_url}/api/notes/999999/",
+        headers={"Authorization": "Bearer alice-full", "Accept": "application/problem+json",
+                 "Accept-Language": "fr"},
+        timeout=30,
+    )
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert (body["status"], body["error"], body["instance"]) == (404, "not_found", "/api/notes/999999/")
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    assert body["title"] == "La ressource demandée n'existe pas."
+
+
+def test_schemathesis_finds_nothing(base_url, tmp_path):
+    junit = tmp_path / "junit.xml"
+    operations = _operations(base_url)
+    command = [
+        sys.executable, "-m", "schemathesis.cli", "run", f"{base_url}/api/schema/",
+        "--header", "Authorization: Bearer alice-full",
+        "--checks", CHECKS,
+        "--max-examples", MAX_EXAMPLES,
+        "--workers", "1",
+        "--request-timeout", "30",
+        "--report", "junit", "--report-junit-path", str(junit),
+        "--no-color",
+    ]
+    if os.environ.get("FUZZ_SEED"):
+        command += ["--seed", os.environ["FUZZ_SEED"]]
+    # A hard stop well inside five minutes; the examples bound the run long before.
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=290)
     print(run.stdout[-3000:])  # the summary: phases, test cases, seed
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
     tested, failed = _tested(junit)
