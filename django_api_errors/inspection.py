@@ -28,6 +28,7 @@ from django_api_errors import codes
 DECLARED = "api_errors"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 UNSAFE_METHODS = BODY_METHODS | {"DELETE"}
+WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})  # of an existing resource
 _UNIQUE_VALIDATORS = (UniqueValidator, UniqueTogetherValidator, BaseUniqueForValidator)
 _MAX_DEPTH = 10  # Recursive serializers end somewhere.
 
@@ -189,9 +190,12 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
         found.add(409, "conflict")
     if model is not None and method == "DELETE" and has_protected_relations(model):
         found.add(409, "conflict")
-    if method in UNSAFE_METHODS and _conditional(view):
+    if (detail_route or method in UNSAFE_METHODS) and _conditional(view):
+        # If-Match / If-Unmodified-Since fail with 412 on reads and writes alike;
+        # a write without If-Match may be refused with 428.
         found.add(412, "precondition_failed")
-        found.add(428, "precondition_failed")
+        if method in WRITE_METHODS:
+            found.add(428, "precondition_failed")
     if parsers:
         found.add(415, "invalid_content_type")
     if throttles:

@@ -21,3 +21,12 @@ def test_other_settings_leave_the_cache_alone():
             assert conf.settings.RETRY_AFTER == 5
     finally:
         conf._cache.clear()
+
+
+def test_problem_details_setting_is_validated():
+    from django_api_errors import checks
+
+    with override_settings(API_ERRORS={"PROBLEM_DETAILS": "yes"}):
+        assert [m.id for m in checks.check_settings()] == ["django_api_errors.E002"]
+    with override_settings(API_ERRORS={"PROBLEM_DETAILS": True}):
+        assert checks.check_settings() == []

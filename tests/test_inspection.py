@@ -28,7 +28,7 @@ from tests.schema_helpers import assert_examples_match, error_codes, responses, 
 
 def _statuses(view_class, method="get", route="x/", **initkwargs):
     schema = schema_for((route, view_class.as_view(**initkwargs)))
-    found = responses(schema, f"/{route}", method)
+    found = responses(schema, "/" + route.replace("<int:item>", "{item}"), method)
     return {int(status): error_codes(schema, r) for status, r in found.items() if int(status) >= 400}
 
 
@@ -184,7 +184,13 @@ def test_status_without_a_phrase():
 
 
 class Conditional(Open):
-    def put(self, request):
+    def put(self, request, item=None):
+        return Response({})
+
+    def get(self, request, item=None):
+        return Response({})
+
+    def post(self, request):
         return Response({})
 
 
@@ -192,10 +198,14 @@ def test_conditional_request_mixin_means_412_and_428(monkeypatch):
     mixins = types.ModuleType("django_api_errors.mixins")
     mixins.ConditionalRequestMixin = Conditional
     monkeypatch.setitem(sys.modules, "django_api_errors.mixins", mixins)
-    put = _statuses(Conditional, "put")
+    put = _statuses(Conditional, "put", route="x/<int:item>/")
     assert put[412] == put[428] == ["precondition_failed"]
-    assert 412 not in _statuses(Conditional, "get")
-    assert 412 not in _statuses(Open)
+    get = _statuses(Conditional, "get", route="x/<int:item>/")
+    assert get[412] == ["precondition_failed"] and 428 not in get
+    post = _statuses(Conditional, "post", route="x/")
+    assert post[412] == ["precondition_failed"] and 428 not in post
+    assert 412 not in _statuses(Conditional, "get")  # a list: no resource to compare
+    assert 412 not in _statuses(Open, route="x/<int:item>/")
 
 
 class Explicit(Open):
