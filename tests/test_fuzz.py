@@ -23,7 +23,8 @@ from tests.live import example_api
 pytestmark = pytest.mark.e2e
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
-MAX_EXAMPLES = os.environ.get("FUZZ_MAX_EXAMPLES", "60")
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "60"))
+PROBLEM_JSON = "application/problem+json"
 
 
 def _operations(base_url):
@@ -73,14 +74,23 @@ def test_problem_details_and_french_with_a_real_client(base_url):
     assert body["title"] == "La ressource demandée n'existe pas."
 
 
-def test_schemathesis_finds_nothing(base_url, tmp_path):
+# The second run asks for Problem Details, so its error bodies are checked
+# against the application/problem+json schemas; fewer examples, as the
+# requests are the same.
+@pytest.mark.parametrize(
+    ("accept", "examples"),
+    [("application/json", MAX_EXAMPLES), (f"application/json, {PROBLEM_JSON}", max(10, MAX_EXAMPLES // 4))],
+    ids=["json", "problem-details"],
+)
+def test_schemathesis_finds_nothing(base_url, tmp_path, accept, examples):
     junit = tmp_path / "junit.xml"
     operations = _operations(base_url)
     command = [
         sys.executable, "-m", "schemathesis.cli", "run", f"{base_url}/api/schema/",
         "--header", "Authorization: Bearer alice-full",
+        "--header", f"Accept: {accept}",
         "--checks", CHECKS,
-        "--max-examples", MAX_EXAMPLES,
+        "--max-examples", str(examples),
         "--workers", "1",
         "--request-timeout", "30",
         "--report", "junit", "--report-junit-path", str(junit),
