@@ -26,6 +26,9 @@ from rest_framework.validators import (
 from django_api_errors import codes
 
 DECLARED = "api_errors"
+# On a serializer or field: codes its validate() methods raise that no
+# error message or validator names, e.g. ``api_field_codes = ("too_soon",)``.
+FIELD_CODES = "api_field_codes"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 UNSAFE_METHODS = BODY_METHODS | {"DELETE"}
 WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})  # of an existing resource
@@ -120,6 +123,7 @@ def _collect(item: Any, found: set[str], depth: int) -> None:
     if depth > _MAX_DEPTH:
         return
     found.update(getattr(item, "error_messages", None) or ())
+    found.update(getattr(item, FIELD_CODES, ()))
     try:
         validators = item.validators
     except Exception:  # A serializer whose validators need a bound instance.

@@ -287,6 +287,18 @@ def test_recursion_stops():
     assert "not_a_list" in inspection.field_error_codes(deep)
 
 
+class Booking(serializers.Serializer):
+    api_field_codes = ("too_soon",)
+    day = serializers.DateField()
+
+    def validate_day(self, value):
+        raise serializers.ValidationError("Too soon.", code="too_soon")
+
+
+def test_serializers_declare_the_codes_their_validate_methods_raise():
+    assert {"too_soon", "invalid", "datetime"} <= set(inspection.field_error_codes(Booking()))
+
+
 class Unvalidatable(serializers.Serializer):
     name = serializers.CharField()
 
