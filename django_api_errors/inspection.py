@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.fields import AutoFieldMixin
 from rest_framework import permissions, serializers
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import MultiPartParser
 from rest_framework.validators import (
     BaseUniqueForValidator,
     UniqueTogetherValidator,
@@ -200,6 +201,8 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
         found.add(412, "precondition_failed")
         if method in WRITE_METHODS:
             found.add(428, "precondition_failed")
+    if any(_is(p, MultiPartParser) for p in parsers):
+        found.add(413, "invalid_request")  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
     if parsers:
         found.add(415, "invalid_content_type")
     if throttles:

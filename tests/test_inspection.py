@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -63,6 +64,18 @@ def test_session_authentication_means_401_and_csrf_403_on_unsafe_methods():
     assert post[401] == ["unauthorized_client"]
     assert post[403] == ["access_denied"]
     assert post[415] == ["invalid_content_type"]
+    assert 413 not in post
+
+
+class Upload(Open):
+    parser_classes = [MultiPartParser]
+
+    def post(self, request):
+        return Response({})
+
+
+def test_multipart_bodies_can_be_too_large():
+    assert _statuses(Upload, "post")[413] == ["invalid_request"]
 
 
 class Scoped(APIView):
