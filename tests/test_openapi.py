@@ -122,3 +122,11 @@ def test_problem_example_without_error_uri(client):
     assert example["type"] == "about:blank"
     assert example["title"] == "Not Found"
     assert example["instance"] == "/api/notes/1/"
+
+
+def test_example_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--urlconf", "example_project.urls", "--file", str(out))
+    assert "ProblemDetails:" in out.read_text()
