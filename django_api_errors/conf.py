@@ -1,6 +1,7 @@
-"""The app's settings: one dict, ``API_ERRORS``, read each time it is used.
+"""The app's settings: one dict, ``API_ERRORS``, read when used.
 
-Reading at use time keeps ``override_settings`` working without signals.
+Values are cached per key, and the cache is cleared on ``setting_changed``,
+so ``override_settings`` just works and the error path pays a dict lookup.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
 
 # name -> (default, accepted types).  The system checks validate against it.
 SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
@@ -43,8 +45,20 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     # Dotted path of a callable(request) -> iterable of scopes, or None when
     # the credentials carry no scopes.  None: permissions.token_scopes.
     "SCOPES_GETTER": (None, (str, type(None))),
+    # Answer application/problem+json (RFC 9457) unless the client prefers
+    # application/json.  False: only clients that ask for it get it.
+    "PROBLEM_DETAILS": (False, (bool,)),
 }
 DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
+_cache: dict[str, Any] = {}
+
+
+def _clear_cache(*, setting: str, **kwargs: Any) -> None:
+    if setting == "API_ERRORS":
+        _cache.clear()
+
+
+setting_changed.connect(_clear_cache)
 
 
 class Settings:
@@ -56,7 +70,11 @@ class Settings:
         return value if isinstance(value, Mapping) else {}
 
     def _get(self, name: str) -> Any:
-        return self.user.get(name, DEFAULTS[name])
+        try:
+            return _cache[name]
+        except KeyError:
+            value = _cache[name] = self.user.get(name, DEFAULTS[name])
+            return value
 
     @property
     def ERROR_URI(self) -> str | None:
@@ -110,6 +128,10 @@ class Settings:
     def SCOPES_GETTER(self) -> str | None:
         value = self._get("SCOPES_GETTER")
         return str(value) if value else None
+
+    @property
+    def PROBLEM_DETAILS(self) -> bool:
+        return bool(self._get("PROBLEM_DETAILS"))
 
 
 settings = Settings()

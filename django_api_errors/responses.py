@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import force_str
 
 from django_api_errors import codes, conf
+from django_api_errors.problem_details import PROBLEM_JSON, build_problem_details, wants_problem_details
 
 logger = logging.getLogger("django_api_errors")
 
@@ -116,13 +117,15 @@ def minimal_response(request: Any = None) -> HttpResponse:
 
 
 def render(problem: Problem, request: Any) -> HttpResponse:
-    """The JSON response for ``problem``."""
+    """The response for ``problem``: JSON, or Problem Details when negotiated."""
     rid = get_request_id(request)
-    response = HttpResponse(
-        _dumps(build_body(problem, rid)),
-        status=problem.status,
-        content_type="application/json",
-    )
+    if wants_problem_details(request):
+        body = build_problem_details(problem, rid, request, error_uri(problem.code))
+        content_type = PROBLEM_JSON
+    else:
+        body = build_body(problem, rid)
+        content_type = "application/json"
+    response = HttpResponse(_dumps(body), status=problem.status, content_type=content_type)
     for name, value in problem.headers.items():
         response[name] = value
     response[conf.settings.REQUEST_ID_HEADER] = rid

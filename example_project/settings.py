@@ -19,7 +19,10 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_api_errors",
     "example_project.notes",
 ]
@@ -27,6 +30,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -41,6 +45,10 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("EXAMPLE_DB", str(BASE_DIR / "db.sqlite3")),
         "ATOMIC_REQUESTS": True,
+        # Several gunicorn workers write to one SQLite file: take the write lock
+        # when a transaction starts and wait for it, instead of failing with
+        # "database is locked" when a read transaction tries to become a write.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
 
@@ -73,6 +81,9 @@ TEMPLATES = [
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
+# Accept-Language picks one of these (LocaleMiddleware); the app ships French.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
@@ -84,7 +95,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "django_api_errors.negotiation.ProblemDetailsNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "django_api_errors.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"search": os.environ.get("EXAMPLE_SEARCH_RATE", "5/min"), "user": "1000/day"},
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Notes API (django-api-errors example)",
+    "DESCRIPTION": "Every error is one documented body; see the error responses of each operation.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's assets come from drf-spectacular-sidecar, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CSRF_FAILURE_VIEW = "django_api_errors.views.csrf_failure"

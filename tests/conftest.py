@@ -13,13 +13,11 @@ LEAK_MARKERS = re.compile(
 )
 
 
-def assert_error(response, status, code, *, headers=()):
-    """The response is the documented error body with ``status`` and ``code``."""
+def _assert_common(response, status, code, headers, content_type):
     assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == content_type
     body = json.loads(response.content)
     assert body["error"] == code
-    assert isinstance(body["error_description"], str) and body["error_description"]
     assert re.fullmatch(r"[A-Za-z0-9._-]{1,200}", body["request_id"])
     assert response["X-Request-ID"] == body["request_id"]
     for name in headers:
@@ -27,6 +25,23 @@ def assert_error(response, status, code, *, headers=()):
     assert not LEAK_MARKERS.search(response.content.decode()), response.content
     for name, value in response.items():
         assert not LEAK_MARKERS.search(value), (name, value)
+    return body
+
+
+def assert_error(response, status, code, *, headers=()):
+    """The response is the documented error body with ``status`` and ``code``."""
+    body = _assert_common(response, status, code, headers, "application/json")
+    assert isinstance(body["error_description"], str) and body["error_description"]
+    return body
+
+
+def assert_problem(response, status, code, *, headers=()):
+    """The response is an RFC 9457 problem document with ``status`` and ``code``."""
+    body = _assert_common(response, status, code, headers, "application/problem+json")
+    assert body["status"] == status
+    for member in ("type", "title", "detail", "instance"):
+        assert isinstance(body[member], str) and body[member], member
+    assert "error_description" not in body
     return body
 
 

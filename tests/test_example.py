@@ -45,8 +45,26 @@ def test_token_problems(alice, header, code):
     assert response["WWW-Authenticate"] == 'Bearer realm="notes", error="invalid_token"'
 
 
-def test_patch_cannot_store_a_checklist_item_without_text(alice):
+def test_partial_update_cannot_store_a_checklist_item_without_text(alice):
     welcome = Note.objects.get(title="Welcome")
-    body = assert_error(alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "a"}, {}]}, format="json"), 400, "invalid_request")
-    assert body["details"] == [{"field": "checklist.1.text", "code": "required", "message": "This field is required."}]
-    assert alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "a"}]}, format="json").json()["checklist"] == [{"text": "a", "done": False}]
+    response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"done": True}]}, format="json")
+    body = assert_error(response, 400, "invalid_request")
+    assert body["details"] == [{"field": "checklist.0.text", "code": "required", "message": "This field is required."}]
+    response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "milk"}]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["checklist"] == [{"text": "milk", "done": False}]
+
+
+def test_only_the_author_changes_a_comment(alice):
+    comment = Note.objects.get(title="Welcome").comments.get()  # written by bob
+    assert_error(alice.delete(f"/api/comments/{comment.pk}/"), 403, "access_denied")
+    assert_error(alice.patch(f"/api/comments/{comment.pk}/", {"text": "mine"}, format="json"), 403, "access_denied")
+    bob = APIClient(raise_request_exception=False)
+    bob.credentials(HTTP_AUTHORIZATION="Bearer bob-rw")
+    assert bob.patch(f"/api/comments/{comment.pk}/", {"text": "edited"}, format="json").status_code == 200
+
+
+def test_statistics_work_for_a_user_with_comments(alice):
+    response = alice.get("/api/stats/")
+    assert response.status_code == 200
+    assert response.json()["notes"] >= 1

@@ -33,3 +33,11 @@ def test_reference_includes_registered_codes():
         assert "| `payment_required` | 402 | Payment is required. | Top up. | - |" in _command_output()
     finally:
         codes.unregister("payment_required")
+
+
+def test_reference_includes_codes_from_settings_with_their_headers():
+    from django.test import override_settings
+
+    spec = {"quota_exhausted": {"status": 429, "description": "Quota used up.", "headers": ["Retry-After"]}}
+    with override_settings(API_ERRORS={"CODES": spec}):
+        assert "| `quota_exhausted` | 429 | Quota used up. | - | `Retry-After` |" in _command_output()

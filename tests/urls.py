@@ -1,4 +1,5 @@
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from tests import views
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("plain/returns-429-wait/", views.returns_429_with_wait),
     path("plain/returns-401/", views.returns_401),
     path("plain/returns-json-400/", views.returns_json_error),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/", include("example_project.notes.urls")),
     path("authn/", include("tests.auth_urls")),
 ]

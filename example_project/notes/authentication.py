@@ -12,6 +12,8 @@ class ApiTokenAuthentication(ExpiringTokenAuthentication):
     model = ApiToken
     keyword = "Bearer"
     www_authenticate_realm = "notes"
+    # For the OpenAPI schema: the 401s this authenticator answers with.
+    api_errors = ("unauthorized_client", "session_expired")
 
     def expires_at(self, token):
         return token.expires

@@ -6,3 +6,10 @@ class OwnerCanWrite(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return request.method in permissions.SAFE_METHODS or obj.owner_id == request.user.id
+
+
+class AuthorCanWrite(permissions.BasePermission):
+    """Everybody signed in reads every comment; only its author changes or deletes it."""
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or obj.author_id == request.user.id

@@ -10,6 +10,13 @@ class ChecklistItemSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=200)
     done = serializers.BooleanField(default=False)
 
+    def validate(self, attrs):
+        # A PATCH of the note is partial, and DRF makes nested items partial too;
+        # but the checklist is replaced whole, so every item still needs its text.
+        if "text" not in attrs:
+            raise serializers.ValidationError({"text": self.fields["text"].error_messages["required"]}, code="required")
+        return {"done": False, **attrs}
+
 
 class NoteSerializer(serializers.ModelSerializer):
     owner = serializers.HiddenField(default=serializers.CurrentUserDefault())

@@ -5,17 +5,19 @@ from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.response import Response
 
+from django_api_errors.decorators import declares_errors
 from django_api_errors.exceptions import UnauthorizedClient
 from django_api_errors.permissions import HasScope
 from django_api_errors.ratelimit import ratelimit
 from django_api_errors.throttling import ScopedRateThrottle, UserRateThrottle
 from example_project.notes.models import Comment, Note
-from example_project.notes.permissions import OwnerCanWrite
+from example_project.notes.permissions import AuthorCanWrite, OwnerCanWrite
 from example_project.notes.serializers import CommentSerializer, NoteSerializer
 
 READ = ("notes:read",)
@@ -39,8 +41,8 @@ class NoteViewSet(viewsets.ModelViewSet):
 class CommentViewSet(viewsets.ModelViewSet):
     queryset = Comment.objects.all()
     serializer_class = CommentSerializer
-    permission_classes = [permissions.IsAuthenticated, HasScope]
-    required_scopes = {"GET": READ, "POST": WRITE, "DELETE": WRITE}
+    permission_classes = [permissions.IsAuthenticated, HasScope, AuthorCanWrite]
+    required_scopes = {"GET": READ, "POST": WRITE, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}
 
 
 class SearchParams(serializers.Serializer):
@@ -48,6 +50,10 @@ class SearchParams(serializers.Serializer):
     q = serializers.CharField(max_length=100, allow_blank=True, default="")
 
 
+@extend_schema(
+    parameters=[OpenApiParameter("q", str, description="Part of the title.")],
+    responses=inline_serializer("SearchResults", {"results": NoteSerializer(many=True)}),
+)
 @api_view(["GET"])
 @throttle_classes([ScopedRateThrottle])
 def search(request):
@@ -65,6 +71,11 @@ def search(request):
 search.cls.throttle_scope = "search"
 
 
+@extend_schema(
+    responses=inline_serializer(
+        "Stats", {"notes": serializers.IntegerField(), "body_per_comment": serializers.FloatField()}
+    )
+)
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])
 @throttle_classes([UserRateThrottle])
@@ -93,6 +104,11 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
+@declares_errors("unauthorized_client")
+@extend_schema(
+    request=LoginSerializer,
+    responses=inline_serializer("LoggedIn", {"username": serializers.CharField()}),
+)
 @api_view(["POST"])
 @authentication_classes([])
 @permission_classes([permissions.AllowAny])
@@ -107,6 +123,7 @@ def log_in(request):
     return Response({"username": user.username})
 
 
+@extend_schema(request=None, responses={204: None})
 @api_view(["POST"])
 @authentication_classes([SessionAuthentication])
 @permission_classes([permissions.IsAuthenticated])

@@ -1,6 +1,8 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
 from django_api_errors import reference
 
@@ -8,5 +10,9 @@ from django_api_errors import reference
 class Command(BaseCommand):
     help = "Print the error reference (every code, its status and headers) as Markdown."
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(reference.markdown(), ending="")
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--language", help="print it in this language, e.g. fr (default: LANGUAGE_CODE)")
+
+    def handle(self, *args: Any, language: str | None = None, **options: Any) -> None:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            self.stdout.write(reference.markdown(), ending="")

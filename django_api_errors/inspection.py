@@ -1,0 +1,219 @@
+"""Which documented errors a DRF view can answer, found by looking at the view.
+
+Used by the OpenAPI schema (:mod:`django_api_errors.openapi`), but free of
+any schema library.  Views, their authenticators, permissions, throttles and
+parsers, and their handler methods can name further codes in an
+``api_errors`` attribute (see :func:`django_api_errors.decorators.declares_errors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models.fields import AutoFieldMixin
+from rest_framework import permissions, serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import MultiPartParser
+from rest_framework.validators import (
+    BaseUniqueForValidator,
+    UniqueTogetherValidator,
+    UniqueValidator,
+)
+
+from django_api_errors import codes
+
+DECLARED = "api_errors"
+# On a serializer or field: codes its validate() methods raise that no
+# error message or validator names, e.g. ``api_field_codes = ("too_soon",)``.
+FIELD_CODES = "api_field_codes"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+UNSAFE_METHODS = BODY_METHODS | {"DELETE"}
+WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})  # of an existing resource
+_UNIQUE_VALIDATORS = (UniqueValidator, UniqueTogetherValidator, BaseUniqueForValidator)
+_MAX_DEPTH = 10  # Recursive serializers end somewhere.
+
+
+@dataclass
+class ViewErrors:
+    """The errors of one operation: ``{status: [code, ...]}`` and field error codes."""
+
+    statuses: dict[int, list[str]] = field(default_factory=dict)
+    field_codes: dict[int, list[str]] = field(default_factory=dict)
+
+    def add(self, status: int, code: str) -> None:
+        found = self.statuses.setdefault(status, [])
+        if code not in found:
+            found.append(code)
+
+
+def view_components(view: Any, getter: str, attribute: str) -> list[Any]:
+    """``view.get_permissions()`` and friends; the classes when that fails.
+
+    A throttle without a configured rate, or a ``get_permissions()`` that reads
+    the request, cannot be built here; its class says as much about the errors.
+    """
+    try:
+        return list(getattr(view, getter)())
+    except Exception:
+        return list(getattr(view, attribute, ()))
+
+
+def _is(component: Any, kind: type) -> bool:
+    return isinstance(component, kind) or (isinstance(component, type) and issubclass(component, kind))
+
+
+def _requires_scopes(view: Any, method: str) -> bool:
+    """``required_scopes`` as django-oauth-toolkit and many scope permissions spell it."""
+    scopes = getattr(view, "required_scopes", None)
+    if isinstance(scopes, Mapping):
+        scopes = scopes.get(method)
+    return bool(scopes)
+
+
+def declared_codes(view: Any, method: str, components: Iterable[Any] = ()) -> list[str]:
+    """The codes named by ``api_errors`` on the view, its handler and ``components``."""
+    handler = getattr(view, getattr(view, "action", None) or method.lower(), None)
+    found: list[str] = []
+    for holder in (view, handler, *components):
+        for code in getattr(holder, DECLARED, ()):
+            if code not in found:
+                found.append(code)
+    return found
+
+
+def _model(view: Any, serializer: Any) -> type[models.Model] | None:
+    model = getattr(getattr(view, "queryset", None), "model", None)
+    if model is None:
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+    return model if isinstance(model, type) and issubclass(model, models.Model) else None
+
+
+def has_unique_values(model: type[models.Model]) -> bool:
+    """Can a client-supplied value collide with a stored row?"""
+    meta = model._meta
+    if any(f.unique and not isinstance(f, AutoFieldMixin) for f in meta.concrete_fields):
+        return True
+    return bool(meta.unique_together or meta.total_unique_constraints)
+
+
+def has_protected_relations(model: type[models.Model]) -> bool:
+    """Can rows of other models block deleting a row (``PROTECT``/``RESTRICT``)?"""
+    blocking = (models.PROTECT, models.RESTRICT)
+    return any(getattr(rel, "on_delete", None) in blocking for rel in model._meta.related_objects)
+
+
+def _validator_codes(validators: Iterable[Any]) -> set[str]:
+    found: set[str] = set()
+    for validator in validators:
+        if isinstance(validator, _UNIQUE_VALIDATORS):
+            found.add("unique")
+        code = getattr(validator, "code", None)
+        if isinstance(code, str):
+            found.add(code)
+        messages = getattr(validator, "messages", None)  # DecimalValidator: one per code
+        if isinstance(messages, Mapping):
+            found.update(messages)
+    return found
+
+
+def _collect(item: Any, found: set[str], depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    found.update(getattr(item, "error_messages", None) or ())
+    found.update(getattr(item, FIELD_CODES, ()))
+    try:
+        validators = item.validators
+    except Exception:  # A serializer whose validators need a bound instance.
+        validators = ()
+    found.update(_validator_codes(validators))
+    for nested in (getattr(item, "child", None), getattr(item, "child_relation", None)):
+        if nested is not None:
+            _collect(nested, found, depth + 1)
+    if isinstance(item, serializers.Serializer):
+        for child in item.fields.values():
+            if not child.read_only and not isinstance(child, serializers.HiddenField):
+                _collect(child, found, depth + 1)
+
+
+def field_error_codes(serializer: Any) -> list[str]:
+    """Every ``details[].code`` the serializer can produce, ``invalid`` included.
+
+    ``invalid`` is what ``validate()`` and ``validate_<field>()`` raise by default.
+    """
+    found = {"invalid"}
+    _collect(serializer, found, 0)
+    return sorted(found)
+
+
+def _conditional(view: Any) -> bool:
+    """Does the view evaluate If-Match / If-None-Match (the conditional-request mixin)?"""
+    try:
+        from django_api_errors.mixins import ConditionalRequestMixin  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - until the conditional-request mixin lands
+        return False
+    return isinstance(view, ConditionalRequestMixin)
+
+
+def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any = None) -> ViewErrors:
+    """The documented errors ``method`` on ``view`` can answer with.
+
+    ``detail_route``: the path names one resource (404).  ``serializer``: the
+    request body's serializer, whose field error codes the 400 lists.
+    """
+    method = method.upper()
+    found = ViewErrors()
+    authenticators = view_components(view, "get_authenticators", "authentication_classes")
+    perms = view_components(view, "get_permissions", "permission_classes")
+    throttles = view_components(view, "get_throttles", "throttle_classes")
+    parsers = view_components(view, "get_parsers", "parser_classes") if method in BODY_METHODS else []
+
+    found.add(400, "invalid_request")  # malformed requests, on any operation
+    guarded = any(not _is(p, permissions.AllowAny) for p in perms)
+    if authenticators or guarded:
+        found.add(401, "unauthorized_client")
+    if guarded and any(_is(a, SessionAuthentication) for a in authenticators):
+        found.add(401, "session_expired")  # a session cookie that outlived its session
+    if guarded:
+        found.add(403, "access_denied")
+    if method in UNSAFE_METHODS and any(_is(a, SessionAuthentication) for a in authenticators):
+        found.add(403, "access_denied")  # CSRF
+    if _requires_scopes(view, method):
+        found.add(403, "insufficient_scope")
+    if detail_route:
+        found.add(404, "not_found")
+    found.add(405, "invalid_request")
+    found.add(406, "invalid_request")
+    model = _model(view, serializer)
+    if serializer is not None:
+        found.field_codes[400] = field_error_codes(serializer)
+        if "unique" in found.field_codes[400]:
+            found.add(409, "conflict")
+            found.field_codes[409] = ["unique"]
+    if model is not None and method in BODY_METHODS and has_unique_values(model):
+        found.add(409, "conflict")
+    if model is not None and method == "DELETE" and has_protected_relations(model):
+        found.add(409, "conflict")
+    if (detail_route or method in UNSAFE_METHODS) and _conditional(view):
+        # If-Match / If-Unmodified-Since fail with 412 on reads and writes alike;
+        # a write without If-Match may be refused with 428.
+        found.add(412, "precondition_failed")
+        if method in WRITE_METHODS:
+            found.add(428, "precondition_failed")
+    if any(_is(p, MultiPartParser) for p in parsers):
+        found.add(413, "invalid_request")  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+    if parsers:
+        found.add(415, "invalid_content_type")
+    if throttles:
+        found.add(429, "usage_limit_exceeded")
+    found.add(500, "server_error")
+    for code in declared_codes(view, method, [*authenticators, *perms, *throttles, *parsers]):
+        entry = codes.get(code)
+        if entry is None:
+            raise ImproperlyConfigured(f"{type(view).__name__} declares the unknown error code {code!r}.")
+        found.add(entry.status, code)
+    found.statuses = dict(sorted(found.statuses.items()))
+    return found

@@ -1,0 +1,32 @@
+"""Settings are cached, and the cache follows override_settings."""
+
+from django.test import override_settings
+
+from django_api_errors import conf
+
+
+def test_cache_follows_override_settings():
+    assert conf.settings.PROBLEM_DETAILS is False
+    with override_settings(API_ERRORS={"PROBLEM_DETAILS": True, "RETRY_AFTER": 7}):
+        assert conf.settings.PROBLEM_DETAILS is True
+        assert conf.settings.RETRY_AFTER == 7
+    assert conf.settings.PROBLEM_DETAILS is False
+    assert conf.settings.RETRY_AFTER == 60
+
+
+def test_other_settings_leave_the_cache_alone():
+    conf._cache["RETRY_AFTER"] = 5
+    try:
+        with override_settings(DEBUG=True):
+            assert conf.settings.RETRY_AFTER == 5
+    finally:
+        conf._cache.clear()
+
+
+def test_problem_details_setting_is_validated():
+    from django_api_errors import checks
+
+    with override_settings(API_ERRORS={"PROBLEM_DETAILS": "yes"}):
+        assert [m.id for m in checks.check_settings()] == ["django_api_errors.E002"]
+    with override_settings(API_ERRORS={"PROBLEM_DETAILS": True}):
+        assert checks.check_settings() == []
