@@ -28,6 +28,8 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     "WWW_AUTHENTICATE": ('Session realm="api"', (str,)),
     # Retry-After (seconds) when whatever refused the request did not say.
     "RETRY_AFTER": (60, (int,)),
+    # Views with ConditionalRequestMixin answer 428 to writes without If-Match.
+    "REQUIRE_IF_MATCH": (False, (bool,)),
 }
 DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
 
@@ -71,6 +73,10 @@ class Settings:
     @property
     def RETRY_AFTER(self) -> int:
         return int(self._get("RETRY_AFTER"))
+
+    @property
+    def REQUIRE_IF_MATCH(self) -> bool:
+        return bool(self._get("REQUIRE_IF_MATCH"))
 
 
 settings = Settings()

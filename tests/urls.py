@@ -19,6 +19,7 @@ urlpatterns = [
     path("plain/returns-401/", views.returns_401),
     path("plain/returns-json-400/", views.returns_json_error),
     path("api/", include("example_project.notes.urls")),
+    path("conditional/", include("tests.conditional_views")),
 ]
 
 handler400 = "django_api_errors.views.bad_request"

@@ -9,6 +9,7 @@ from rest_framework.decorators import api_view, permission_classes, throttle_cla
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
+from django_api_errors.mixins import ConditionalRequestMixin
 from example_project.notes.models import Comment, Note
 from example_project.notes.permissions import OwnerCanWrite, TokenScopes
 from example_project.notes.serializers import CommentSerializer, NoteSerializer
@@ -17,7 +18,11 @@ READ = ("notes:read",)
 WRITE = ("notes:write",)
 
 
-class NoteViewSet(viewsets.ModelViewSet):
+class NoteViewSet(ConditionalRequestMixin, viewsets.ModelViewSet):
+    """Notes with ETags: send ``If-Match`` to update or delete without losing others' changes."""
+
+    etag_version_field = "version"
+    etag_modified_field = "updated_at"
     queryset = Note.objects.select_related("owner")
     serializer_class = NoteSerializer
     permission_classes = [permissions.IsAuthenticated, TokenScopes, OwnerCanWrite]
@@ -29,6 +34,12 @@ class NoteViewSet(viewsets.ModelViewSet):
         "PATCH": WRITE,
         "DELETE": ("notes:delete",),
     }
+
+
+class SharedNoteViewSet(NoteViewSet):
+    """The same notes for shared editing: every write must carry ``If-Match`` (428 otherwise)."""
+
+    require_if_match = True
 
 
 class CommentViewSet(viewsets.ModelViewSet):
