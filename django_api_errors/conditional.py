@@ -141,6 +141,14 @@ def evaluate(method: str, meta: Mapping[str, Any], etag: str, last_modified: int
     return Decision(Outcome.PROCEED)
 
 
+CONDITIONS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+def is_conditional(meta: Mapping[str, Any]) -> bool:
+    """Whether the request carries any precondition header."""
+    return any(_header(meta, key) for key in CONDITIONS)
+
+
 def names_a_version(meta: Mapping[str, Any]) -> bool:
     """Whether ``If-Match`` names versions (``*`` only asks that the resource exists)."""
     if_match = _header(meta, "HTTP_IF_MATCH")

@@ -30,24 +30,18 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from django_api_errors import conf
+from django_api_errors import conf, db
 from django_api_errors.conditional import (
     Decision,
     Outcome,
     asserts_state,
     evaluate,
+    is_conditional,
     names_a_version,
     representation_tag,
     version_tag,
 )
 from django_api_errors.exceptions import Conflict, PreconditionFailed, PreconditionRequired
-from django_api_errors.locking import (
-    bump_version,
-    for_update,
-    stored_version,
-    take_sqlite_write_lock,
-    write_database,
-)
 
 if TYPE_CHECKING:
     from rest_framework import generics, mixins
@@ -90,6 +84,8 @@ class ConditionalRequestMixin(_View):
     #: Writes without ``If-Match`` get 428; ``None`` follows ``API_ERRORS["REQUIRE_IF_MATCH"]``.
     require_if_match: bool | None = None
 
+    _defer_large_fields = False
+
     # Validators -------------------------------------------------------
 
     def get_etag(self, instance: Model, data: Any = None) -> str:
@@ -126,13 +122,32 @@ class ConditionalRequestMixin(_View):
 
     # Reads ------------------------------------------------------------
 
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = super().filter_queryset(queryset)
+        if self._defer_large_fields:
+            keep = (self.etag_version_field, self.etag_modified_field)
+            queryset = queryset.defer(*db.large_fields(queryset.model, keep))
+        return queryset
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        # With a version field, neither a 304 nor a 412 serializes the object.
+        # A conditional GET with a version field first reads only the small
+        # columns: a 304 or a 412 then costs neither the large ones nor a
+        # serialization.  A 200 reads the rest in one more query.
+        light = bool(self.etag_version_field) and is_conditional(request.META)
+        self._defer_large_fields = light
+        try:
+            instance = self.get_object()
+        finally:
+            self._defer_large_fields = False
         data = None if self.etag_version_field else self.get_serializer(instance).data
-        etag = self.get_etag(instance, data)
-        last_modified = self.get_last_modified(instance)
+        etag, last_modified = self.get_etag(instance, data), self.get_last_modified(instance)
         decision = evaluate(request.method or "GET", request.META, etag, last_modified)
+        deferred = instance.get_deferred_fields()
+        if light and decision.outcome is Outcome.PROCEED and deferred:
+            # Read the version again with the rest, so body and ETag agree.
+            fields = {*deferred, self.etag_version_field, self.etag_modified_field} - {None}
+            instance.refresh_from_db(fields=list(fields))
+            etag, last_modified = self.get_etag(instance), self.get_last_modified(instance)
         return self._answer(decision, etag, last_modified, lambda: data or self.get_serializer(instance).data)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -157,15 +172,15 @@ class ConditionalRequestMixin(_View):
         queryset = getattr(self, "queryset", None)
         if request.method in UNSAFE and isinstance(queryset, QuerySet):
             # Before authentication reads: see take_sqlite_write_lock.
-            take_sqlite_write_lock(write_database(queryset), queryset.model)
+            db.take_sqlite_write_lock(db.write_database(queryset), queryset.model)
         super().initial(request, *args, **kwargs)
 
     @contextmanager
     def _atomic_write(self) -> Iterator[str]:
         queryset = self.get_queryset()
-        alias = write_database(queryset)
+        alias = db.write_database(queryset)
         with transaction.atomic(using=alias):
-            take_sqlite_write_lock(alias, queryset.model)
+            db.take_sqlite_write_lock(alias, queryset.model)
             yield alias
 
     def _checked_instance(self, request: Request, alias: str) -> Model:
@@ -187,7 +202,7 @@ class ConditionalRequestMixin(_View):
     def _locked(self, instance: Model, alias: str) -> Model:
         """``instance`` read again, its row locked until the transaction ends."""
         locked: Model | None = (
-            for_update(self.filter_queryset(self.get_queryset()), alias).filter(pk=instance.pk).first()
+            db.for_update(self.filter_queryset(self.get_queryset()), alias).filter(pk=instance.pk).first()
         )
         if locked is None:  # deleted since get_object()
             raise Http404
@@ -197,9 +212,9 @@ class ConditionalRequestMixin(_View):
     def _claim(self, instance: Model, alias: str) -> None:
         """Bump the version if it is still the one compared; 412 (or 409) if not."""
         field = self.etag_version_field
-        if not field or bump_version(instance, field, alias):
+        if not field or db.bump_version(instance, field, alias):
             return  # without a version field, the row is locked
-        now = stored_version(instance, field, alias)
+        now = db.stored_version(instance, field, alias)
         if now is None:
             raise Http404
         if not asserts_state(self.request.META, self.etag_modified_field is not None):

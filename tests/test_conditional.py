@@ -5,7 +5,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 from rest_framework.test import APIClient
 
@@ -144,6 +146,19 @@ def test_if_modified_since_is_ignored_on_writes(alice, url, note):
     response = alice.patch(url, {"title": "Changed"}, format="json", HTTP_IF_MODIFIED_SINCE=FUTURE)
     assert response.status_code == 200
     assert _stored(note) == ("Changed", 2)
+
+
+def test_conditional_get_reads_the_large_columns_only_for_a_200(alice, url, etag):
+    with CaptureQueriesContext(connection) as queries:
+        assert alice.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    note_reads = [q["sql"] for q in queries if 'FROM "notes_note"' in q["sql"]]
+    assert len(note_reads) == 1
+    assert '"notes_note"."version"' in note_reads[0]
+    assert '"notes_note"."checklist"' not in note_reads[0] and '"notes_note"."body"' not in note_reads[0]
+    response = alice.get(url, HTTP_IF_NONE_MATCH='"other"')
+    assert response.status_code == 200
+    assert response.json()["body"] == "milk"
+    assert response["ETag"] == etag
 
 
 def test_304_and_412_do_not_serialize_with_a_version_field(alice, url, etag, monkeypatch):

@@ -1,4 +1,4 @@
-"""The database side of conditional writes: one atomic compare-and-write.
+"""The database side of conditional requests: light reads, atomic compare-and-write.
 
 PostgreSQL, MySQL and Oracle lock rows; SQLite locks the whole database, and
 only waits for a lock it can take before its transaction has read anything.
@@ -6,10 +6,24 @@ only waits for a lock it can take before its transaction has read anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import BinaryField, JSONField, Model, QuerySet, TextField
+
+# Columns worth leaving out of a read that may end in a 304.
+LARGE_FIELDS = (TextField, JSONField, BinaryField)
+
+
+def large_fields(model: type[Model], keep: Iterable[str | None] = ()) -> list[str]:
+    """The names of ``model``'s large columns, except those in ``keep``."""
+    kept = set(keep)
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, LARGE_FIELDS) and not field.primary_key and field.name not in kept
+    ]
 
 
 def write_database(queryset: QuerySet[Any]) -> str:
