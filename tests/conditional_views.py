@@ -6,7 +6,7 @@ The race views read and write the databases ``race_sqlite`` and
 
 from django.db import transaction
 from django.urls import path
-from rest_framework import renderers, serializers, viewsets
+from rest_framework import generics, renderers, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
@@ -65,6 +65,19 @@ class NoDeleteNotes(VersionedNotes):
     http_method_names = ["get", "put", "patch", "head", "options"]
 
 
+class EchoSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+    def create(self, validated_data):
+        return dict(validated_data)  # no model instance: nothing to validate
+
+
+class EchoView(ConditionalRequestMixin, generics.CreateAPIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = EchoSerializer
+
+
 def race_views(alias):
     """Views on the database ``alias``, one per validator."""
     base = {"queryset": Note.objects.using(alias)}
@@ -85,6 +98,7 @@ urlpatterns = [
     *_routes("hashed-dated", HashedDatedNotes),
     *_routes("no-delete", NoDeleteNotes),
     *_routes("paged", PagedNotes),
+    path("echo/", EchoView.as_view()),
 ]
 for _alias in ("race_sqlite", "race_postgres"):
     for _kind, _view in race_views(_alias).items():

@@ -419,3 +419,10 @@ def test_paginated_prefetched_list_without_cache_control(open_note):
                             HTTP_IF_MATCH=client.get(f"/conditional/paged/{open_note.pk}/")["ETag"])
     assert response.status_code == 200
     assert client.get("/conditional/paged/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_create_without_a_model_instance_has_no_etag():
+    response = _client().post("/conditional/echo/", {"text": "hi"}, format="json")
+    assert response.status_code == 201
+    assert response.json() == {"text": "hi"}
+    assert not response.has_header("ETag")
