@@ -63,17 +63,23 @@ def test_one_of_sixteen_writers_with_the_same_if_match_wins(note_url):
 
 
 def test_writers_that_retry_on_412_lose_no_update(note_url):
+    first_reads = threading.Barrier(WRITERS)
+
     def append_item(session, i):
-        for _ in range(4 * WRITERS):
+        for attempt in range(4 * WRITERS):
             current = session.get(note_url, headers=ALICE, timeout=60)
+            if attempt == 0:
+                first_reads.wait(timeout=60)  # all start from the same version
             items = [*current.json()["checklist"], {"text": f"writer {i}"}]
             headers = {**ALICE, "If-Match": current.headers["ETag"]}
             response = session.patch(note_url, json={"checklist": items}, headers=headers, timeout=60)
             if response.status_code != 412:
-                return response.status_code
-        return None
+                return response.status_code, attempt
+        return None, attempt
 
-    assert _all_at_once(append_item) == [200] * WRITERS
+    outcomes = _all_at_once(append_item)
+    assert [status for status, _ in outcomes] == [200] * WRITERS
+    assert sorted(attempts for _, attempts in outcomes)[:2] == [0, 1]  # one first-round winner
     stored = requests.get(note_url, headers=ALICE, timeout=30).json()
     assert sorted(item["text"] for item in stored["checklist"]) == sorted(f"writer {i}" for i in range(WRITERS))
     assert stored["version"] == 1 + WRITERS
