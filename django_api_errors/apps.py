@@ -12,3 +12,4 @@ class ApiErrorsConfig(AppConfig):
         checks.register(app_checks.check_exception_handler)
         checks.register(app_checks.check_error_views)
         checks.register(app_checks.check_settings)
+        checks.register(app_checks.check_throttle_caches, checks.Tags.caches)

@@ -7,8 +7,15 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import CheckMessage, Error, Warning
+from django.urls import URLPattern, URLResolver, get_resolver
 
+from django_api_errors import counting
 from django_api_errors.conf import SPEC
 
 HANDLER = "django_api_errors.handlers.exception_handler"
@@ -71,6 +78,60 @@ def check_error_views(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
+# Cache backends a throttle cannot count in across processes, atomically.
+UNFIT_CACHES: dict[type[BaseCache], str] = {
+    LocMemCache: "counts in each process on its own",
+    DummyCache: "stores nothing, so it counts nothing",
+    FileBasedCache: "cannot increment atomically",
+    DatabaseCache: "cannot increment atomically",
+}
+
+
+def _view_throttles(patterns: list[Any]) -> list[type]:
+    found: list[type] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            found.extend(_view_throttles(entry.url_patterns))
+        elif isinstance(entry, URLPattern):
+            view_class = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
+            found.extend(getattr(view_class, "throttle_classes", None) or ())
+    return found
+
+
+def _throttle_classes() -> list[type]:
+    from rest_framework.settings import api_settings
+
+    configured: list[Any] = list(api_settings.DEFAULT_THROTTLE_CLASSES)  # imported classes
+    classes: list[type] = [cls for cls in configured if isinstance(cls, type)]
+    try:
+        classes.extend(_view_throttles(get_resolver().url_patterns))
+    except Exception:  # Django's own URL checks report a broken URLconf.
+        pass
+    return list(dict.fromkeys(classes))
+
+
+def check_throttle_caches(**kwargs: Any) -> list[CheckMessage]:
+    """W004: a throttle whose cache cannot count across processes, with DEBUG off."""
+    if settings.DEBUG:
+        return []
+    messages: list[CheckMessage] = []
+    for throttle in _throttle_classes():
+        if not hasattr(throttle, "cache"):
+            continue
+        cache = counting.resolve(throttle.cache)
+        reason = next((why for kind, why in UNFIT_CACHES.items() if isinstance(cache, kind)), None)
+        if reason is not None:
+            messages.append(
+                Warning(
+                    f"The throttle {_dotted(throttle)} uses the cache backend "
+                    f"{_dotted(type(cache))}, which {reason}: clients get more requests "
+                    "through than the rate allows.",
+                    hint="Point the throttle's cache at Redis (django.core.cache.backends.redis.RedisCache "
+                    "or django-redis) or memcached (PyMemcacheCache).",
+                    id="django_api_errors.W004",
+                )
+            )
+    return messages
 
 
 def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:
@@ -88,11 +149,16 @@ def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:
     return messages
 
 
+_MINIMUM = {"RETRY_AFTER": " of at least 1.", "TRUSTED_PROXIES": " of at least 0."}
+
+
 def _valid(key: str, value: Any) -> bool:
     types = SPEC[key][1]
     if isinstance(value, bool) and bool not in types:
         return False
     if key == "RETRY_AFTER" and isinstance(value, int) and value < 1:
+        return False
+    if key == "TRUSTED_PROXIES" and isinstance(value, int) and value < 0:
         return False
     return isinstance(value, types)
 
@@ -122,7 +188,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
             messages.append(
                 Error(
                     f'API_ERRORS["{key}"] has an invalid value.',
-                    hint=f"Expected {expected}" + (" of at least 1." if key == "RETRY_AFTER" else "."),
+                    hint=f"Expected {expected}" + _MINIMUM.get(key, "."),
                     id="django_api_errors.E002",
                 )
             )

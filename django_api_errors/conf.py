@@ -28,6 +28,14 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     "WWW_AUTHENTICATE": ('Session realm="api"', (str,)),
     # Retry-After (seconds) when whatever refused the request did not say.
     "RETRY_AFTER": (60, (int,)),
+    # The app's throttles add RateLimit-Policy and RateLimit header fields.
+    "RATELIMIT_HEADERS": (True, (bool,)),
+    # How many proxies in front of the app append to X-Forwarded-For.  0:
+    # clients are told apart by REMOTE_ADDR alone.
+    "TRUSTED_PROXIES": (0, (int,)),
+    # When the throttle's cache is unreachable: True lets requests through,
+    # False refuses them with 429 usage_limit_exceeded.
+    "THROTTLE_FAIL_OPEN": (True, (bool,)),
     # Views with ConditionalRequestMixin answer 428 to writes without If-Match.
     "REQUIRE_IF_MATCH": (False, (bool,)),
 }
@@ -73,6 +81,18 @@ class Settings:
     @property
     def RETRY_AFTER(self) -> int:
         return int(self._get("RETRY_AFTER"))
+
+    @property
+    def RATELIMIT_HEADERS(self) -> bool:
+        return bool(self._get("RATELIMIT_HEADERS"))
+
+    @property
+    def TRUSTED_PROXIES(self) -> int:
+        return max(0, int(self._get("TRUSTED_PROXIES")))
+
+    @property
+    def THROTTLE_FAIL_OPEN(self) -> bool:
+        return bool(self._get("THROTTLE_FAIL_OPEN"))
 
     @property
     def REQUIRE_IF_MATCH(self) -> bool:

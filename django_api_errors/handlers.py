@@ -26,7 +26,7 @@ from django_api_errors.exceptions import ApiError, InsufficientScope, UsageLimit
 from django_api_errors.responses import Problem, get_request_id, logger, minimal_response, render
 
 try:
-    from django_ratelimit.exceptions import Ratelimited  # type: ignore[import-untyped]
+    from django_ratelimit.exceptions import Ratelimited
 except ImportError:  # pragma: no cover - django-ratelimit is an optional extra
     Ratelimited = None
 
@@ -129,7 +129,9 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, Http404):
         return Problem.for_code("not_found", NO_ROUTE)
     if Ratelimited is not None and isinstance(exc, Ratelimited):
-        return _throttled(getattr(request, "ratelimit_retry_after", None))
+        problem = _throttled(getattr(request, "ratelimit_retry_after", None))
+        problem.headers.update(getattr(request, "ratelimit_headers", None) or {})  # see ratelimit.py
+        return problem
     if isinstance(exc, django_exceptions.PermissionDenied):
         return Problem.for_code("access_denied")
     if isinstance(exc, django_exceptions.ValidationError):

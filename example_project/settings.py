@@ -1,7 +1,9 @@
 """Settings of the example API: SQLite and the local-memory cache, nothing to install.
 
 ``DATABASE_URL``-style switches are deliberately absent; the test suite
-overrides what it needs (PostgreSQL, Redis) in its own settings.
+overrides what it needs (PostgreSQL, Redis) in its own settings.  The
+``EXAMPLE_*`` environment variables below let the end-to-end tests run this
+very API under gunicorn with Redis as the throttles' shared counter.
 """
 
 import os
@@ -42,7 +44,23 @@ DATABASES = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# runserver is one process, so local memory counts right here; under several
+# workers it would not, and django_api_errors.W004 says so.
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+SILENCED_SYSTEM_CHECKS = ["django_api_errors.W004"]
+if os.environ.get("EXAMPLE_REDIS_URL"):
+    # Short socket timeouts: with Redis gone, a request waits a quarter of a
+    # second for the throttle, never a TCP timeout.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["EXAMPLE_REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    SILENCED_SYSTEM_CHECKS = []
 
 TEMPLATES = [
     {
@@ -66,13 +84,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_RATES": {"search": "5/min"},
+    "DEFAULT_THROTTLE_RATES": {"search": os.environ.get("EXAMPLE_SEARCH_RATE", "5/min"), "user": "1000/day"},
 }
 
 CSRF_FAILURE_VIEW = "django_api_errors.views.csrf_failure"
 
 API_ERRORS = {
     "ERROR_URI": "https://example.com/docs/errors#{code}",
+    "THROTTLE_FAIL_OPEN": os.environ.get("EXAMPLE_THROTTLE_FAIL_OPEN", "1") == "1",
 }
 
 RATELIMIT_VIEW_RATE = os.environ.get("EXAMPLE_PING_RATE", "10/m")

@@ -9,8 +9,9 @@ from tests.servers import postgres_server  # noqa: F401 - session fixtures share
 
 # Strings that must never reach a client with DEBUG=False.
 LEAK_MARKERS = re.compile(
-    r"secret-internal-detail|Traceback|File \"|/etc/passwd|\.py\b|SELECT |INSERT |constraint failed"
-    r"|example-only-not-secret|SECRET_KEY|DATABASES",
+    r"secret-internal-detail|Traceback|File \"|/etc/passwd|/work/|/srv/|/usr/lib|site-packages|\.py\b"
+    r"|SELECT |INSERT |UPDATE |DELETE FROM|constraint failed|duplicate key|psycopg|sqlite3?\b"
+    r"|example-only-not-secret|SECRET_KEY|DATABASES|127\.0\.0\.1:\d{4,5}/\w+\?",
 )
 
 
@@ -41,3 +42,18 @@ def client():
 @pytest.fixture
 def api_client():
     return APIClient(raise_request_exception=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Scan every error response the suite produced for leaked internals."""
+    from tests.middleware import RECORDED
+
+    leaks = []
+    for path, status, headers, content in RECORDED:
+        texts = [content.decode("utf-8", "replace")] + [f"{name}: {value}" for name, value in headers]
+        leaks.extend(f"{status} {path}: {text[:200]!r}" for text in texts if LEAK_MARKERS.search(text))
+    if leaks:
+        print("\nError responses leaked internals:\n" + "\n".join(leaks[:20]))
+        session.exitstatus = 1
+    elif RECORDED:
+        print(f"\nleak scan: {len(RECORDED)} error responses, none leaked internals")

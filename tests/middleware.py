@@ -11,3 +11,21 @@ class BoomMiddleware:
         if request.path == "/middleware/boom/":
             raise KeyError("secret-internal-detail")
         return self.get_response(request)
+
+
+# Every error response the suite produces with DEBUG=False, for the leak scan
+# run when the session ends (see conftest.pytest_sessionfinish).
+RECORDED: list[tuple[str, int, list[tuple[str, str]], bytes]] = []
+
+
+class RecordErrorsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        response = self.get_response(request)
+        if response.status_code >= 400 and not settings.DEBUG and not response.streaming:
+            RECORDED.append((request.path, response.status_code, list(response.items()), response.content))
+        return response

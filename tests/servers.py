@@ -1,8 +1,9 @@
-"""Servers the suite starts for itself on 127.0.0.1, as session fixtures.
+"""Servers the suite starts itself, on 127.0.0.1 only.
 
-Each fixture skips its tests when the server's binaries are missing, except
-in CI (``CI=true``), where a server that cannot start fails them instead.
-Import a fixture into conftest.py to use it.
+Each server is a small self-contained helper plus a session fixture.  A
+server whose program is not installed skips its tests locally and fails them
+in CI (``CI=true``), where ``.ci/run`` installs it.  PostgreSQL's
+``stop()``/``start()`` may be called mid-run, by fault tests.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,20 +25,21 @@ import pytest
 PG_SEARCH_PATH = ("/usr/lib/postgresql/15/bin",)
 
 
-def unavailable(reason: str) -> None:
-    """Skip the test, or fail it in CI where every server must run."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: servers must run in CI)", pytrace=False)
-    pytest.skip(reason)
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
+def unavailable(reason: str) -> None:
+    """Skip the test, or fail it in CI, where every server must run."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + " (CI must run it: see .ci/run)", pytrace=False)
+    pytest.skip(reason)
+
+
 def find_binary(name: str, search_path: tuple[str, ...] = ()) -> str | None:
+    """``name`` on ``PATH``, or in one of the folders of ``search_path``."""
     found = shutil.which(name)
     if found:
         return found
@@ -45,6 +48,88 @@ def find_binary(name: str, search_path: tuple[str, ...] = ()) -> str | None:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     return None
+
+
+def require_program(name: str, search_path: tuple[str, ...] = ()) -> str:
+    """The path of ``name``; skip locally, fail in CI when it is missing."""
+    path = find_binary(name, search_path)
+    if path is None:
+        unavailable(f"{name} is not installed")
+    return path  # type: ignore[return-value]
+
+
+def _answers(port: int, probe: bytes, expect: bytes) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(probe)
+            return sock.recv(64).startswith(expect)
+    except OSError:
+        return False
+
+
+class RedisServer:
+    """A throwaway ``redis-server``: no persistence, loopback only."""
+
+    probe = (b"PING\r\n", b"+PONG")
+
+    def __init__(self) -> None:
+        self.binary = require_program("redis-server")
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="api-errors-redis-")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def command(self) -> list[str]:
+        return [
+            self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", self.dir, "--protected-mode", "yes",
+        ]
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while not _answers(self.port, *self.probe):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"{self.binary} did not start on 127.0.0.1:{self.port}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover - a stuck server
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class MemcachedServer(RedisServer):
+    """A throwaway ``memcached`` on loopback."""
+
+    probe = (b"version\r\n", b"VERSION")
+
+    def __init__(self) -> None:
+        self.binary = require_program("memcached")
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="api-errors-memcached-")
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        user = ["-u", "root"] if os.geteuid() == 0 else []
+        return [self.binary, "-l", "127.0.0.1", "-p", str(self.port), "-U", "0", "-m", "16", *user]
 
 
 @dataclass
@@ -131,6 +216,22 @@ class PostgresServer:
         }
 
 
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def memcached_server() -> Iterator[MemcachedServer]:
+    server = MemcachedServer()
+    server.start()
+    yield server
+    server.cleanup()
+
+
 def _postgres_user_ok() -> bool:
     if os.geteuid() != 0:
         return True
@@ -144,12 +245,11 @@ def _postgres_user_ok() -> bool:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server on 127.0.0.1 for the whole session."""
-    initdb = find_binary("initdb", PG_SEARCH_PATH)
-    if initdb is None or find_binary("pg_ctl", PG_SEARCH_PATH) is None:
-        unavailable("PostgreSQL binaries (initdb, pg_ctl) not found")
+    initdb = require_program("initdb", PG_SEARCH_PATH)
+    require_program("pg_ctl", PG_SEARCH_PATH)
     if not _postgres_user_ok():
         unavailable("running as root needs a 'postgres' user and runuser to start PostgreSQL")
-    bin_dir = Path(os.path.realpath(initdb)).parent  # type: ignore[arg-type]
+    bin_dir = Path(os.path.realpath(initdb)).parent
     root = Path(tempfile.mkdtemp(prefix="api-errors-pg-"))
     if os.geteuid() == 0:
         account = pwd.getpwnam("postgres")

@@ -7,4 +7,4 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memor
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 RATELIMIT_VIEW_RATE = "3/m"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
-MIDDLEWARE = [*MIDDLEWARE, "tests.middleware.BoomMiddleware"]  # noqa: F405
+MIDDLEWARE = ["tests.middleware.RecordErrorsMiddleware", *MIDDLEWARE, "tests.middleware.BoomMiddleware"]  # noqa: F405

@@ -42,3 +42,10 @@ def test_token_problems(alice, header, code):
     response = alice.get("/api/notes/")
     assert_error(response, 401, code, headers=("WWW-Authenticate",))
     assert response["WWW-Authenticate"] == 'Bearer realm="notes"'
+
+
+def test_patch_cannot_store_a_checklist_item_without_text(alice):
+    welcome = Note.objects.get(title="Welcome")
+    body = assert_error(alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "a"}, {}]}, format="json"), 400, "invalid_request")
+    assert body["details"] == [{"field": "checklist.1.text", "code": "required", "message": "This field is required."}]
+    assert alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "a"}]}, format="json").json()["checklist"] == [{"text": "a", "done": False}]

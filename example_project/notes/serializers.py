@@ -1,6 +1,9 @@
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from example_project.notes.models import Comment, Note
+
+REQUIRED = serializers.Field.default_error_messages["required"]
 
 
 class ChecklistItemSerializer(serializers.Serializer):
@@ -18,6 +21,14 @@ class NoteSerializer(serializers.ModelSerializer):
         model = Note
         fields = ["id", "owner", "owner_name", "title", "body", "checklist", "labels", "version", "updated_at"]
         read_only_fields = ["version", "updated_at"]
+
+    def validate_checklist(self, items):
+        # A PATCH replaces the whole checklist, but DRF's partial flag reaches
+        # nested items too and would let an item without its text through.
+        errors = [{} if "text" in item else {"text": [ErrorDetail(REQUIRED, code="required")]} for item in items]
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return [{"done": False, **item} for item in items]
 
     def create(self, validated_data):
         validated_data.pop("labels", None)

@@ -3,13 +3,13 @@ from django.db.models import Avg, Count
 from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from django_ratelimit.decorators import ratelimit
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from django_api_errors.mixins import ConditionalRequestMixin
+from django_api_errors.ratelimit import ratelimit
+from django_api_errors.throttling import ScopedRateThrottle, UserRateThrottle
 from example_project.notes.models import Comment, Note
 from example_project.notes.permissions import OwnerCanWrite, TokenScopes
 from example_project.notes.serializers import CommentSerializer, NoteSerializer
@@ -57,7 +57,11 @@ class SearchParams(serializers.Serializer):
 @api_view(["GET"])
 @throttle_classes([ScopedRateThrottle])
 def search(request):
-    """Full-text-ish search, throttled to a few requests a minute per user."""
+    """Full-text-ish search, throttled to a few requests a minute per user.
+
+    The app's ScopedRateThrottle counts atomically in the shared cache and
+    answers with RateLimit-Policy / RateLimit headers.
+    """
     params = SearchParams(data=request.query_params)
     params.is_valid(raise_exception=True)
     notes = Note.objects.filter(title__icontains=params.validated_data["q"])[:20]

@@ -4,7 +4,16 @@ from django.core.management.base import BaseCommand
 
 from example_project.notes import demo
 
-SHOWN_HEADERS = ("content-type", "www-authenticate", "retry-after", "allow", "etag", "x-request-id")
+SHOWN_HEADERS = (
+    "content-type",
+    "www-authenticate",
+    "retry-after",
+    "ratelimit-policy",
+    "ratelimit",
+    "allow",
+    "etag",
+    "x-request-id",
+)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,161 @@
+"""DRF throttles that count atomically in a shared cache.
+
+Drop-in replacements for DRF's ``AnonRateThrottle``, ``UserRateThrottle`` and
+``ScopedRateThrottle``: same scopes, same ``DEFAULT_THROTTLE_RATES``, same
+``rate`` attribute, and ``cache`` / ``timer`` can be swapped as in DRF.  DRF's
+own throttles read a history from the cache and write it back later, so
+concurrent requests all pass; these raise a counter with one atomic cache
+operation (see :mod:`django_api_errors.counting`), so no burst gets more than
+the limit through, whatever the number of workers and hosts.
+
+They also add the ``RateLimit-Policy`` and ``RateLimit`` header fields of
+draft-ietf-httpapi-ratelimit-headers-10 to the view's responses, 2xx and 429
+alike, unless ``API_ERRORS["RATELIMIT_HEADERS"]`` is ``False``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import throttling as drf
+
+from django_api_errors import conf, counting
+
+logger = logging.getLogger("django_api_errors.throttling")
+
+_LIMITS_ATTR = "_api_errors_rate_limits"
+
+
+def normalize_address(address: str) -> str:
+    """The bucket of a client address: IPv4 as is, IPv6 by its /64 network.
+
+    One IPv6 subscriber usually holds a whole /64, so counting single
+    addresses would hand them 2**64 buckets.
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return address.strip() or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return f"{ipaddress.ip_network((ip, 64), strict=False).network_address}/64"
+    return str(ip)
+
+
+def client_address(request: Any) -> str:
+    """The client's address, trusting ``X-Forwarded-For`` only as configured.
+
+    With ``API_ERRORS["TRUSTED_PROXIES"] = 0`` (the default) only
+    ``REMOTE_ADDR`` counts, so a client cannot pick new buckets by sending
+    ``X-Forwarded-For``.  With ``n`` trusted proxies, the ``n``-th address
+    from the right is the one the outermost trusted proxy saw; entries a
+    client wrote further left are ignored.
+    """
+    meta = request.META
+    address = str(meta.get("REMOTE_ADDR") or "")
+    proxies = conf.settings.TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    return normalize_address(address)
+
+
+def sf_string(value: str) -> str:
+    """``value`` as a Structured Fields String (RFC 9651 §3.3.3)."""
+    printable = "".join(ch if " " <= ch <= "~" else "?" for ch in value)
+    return '"' + printable.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def ratelimit_headers(limits: Mapping[str, counting.Window]) -> dict[str, str]:
+    """``RateLimit-Policy`` and ``RateLimit`` for the windows a request counted in."""
+    policies = [f"{sf_string(name)};q={w.limit};w={w.duration}" for name, w in limits.items()]
+    current = [f"{sf_string(name)};r={w.remaining};t={w.wait}" for name, w in limits.items()]
+    return {"RateLimit-Policy": ", ".join(policies), "RateLimit": ", ".join(current)}
+
+
+def record(view: Any, name: str, window: counting.Window) -> None:
+    """Remember ``window`` on the view and refresh its rate-limit headers.
+
+    DRF copies ``view.headers`` onto the final response, the 429 included.
+    """
+    if not conf.settings.RATELIMIT_HEADERS or view is None:
+        return
+    limits: dict[str, counting.Window] | None = getattr(view, _LIMITS_ATTR, None)
+    if limits is None:
+        limits = {}
+        try:
+            setattr(view, _LIMITS_ATTR, limits)
+        except AttributeError:  # pragma: no cover - exotic view objects
+            return
+    limits[name] = window
+    headers = getattr(view, "headers", None)
+    if isinstance(headers, dict):
+        headers.update(ratelimit_headers(limits))
+
+
+class AtomicRateThrottle(drf.SimpleRateThrottle):
+    """``SimpleRateThrottle`` with an atomic fixed-window counter.
+
+    Subclass it like DRF's ``SimpleRateThrottle``: set ``scope`` or ``rate``
+    and implement ``get_cache_key()``.  When the cache is unreachable the
+    request passes or is refused as ``API_ERRORS["THROTTLE_FAIL_OPEN"]``
+    says; it never fails with a server error.
+    """
+
+    window: counting.Window | None = None
+    num_requests: int | None
+    duration: int | None
+
+    def get_ident(self, request: Any) -> str:
+        return client_address(request)
+
+    def policy_name(self) -> str:
+        """The policy's name in the headers: the scope, else the class name."""
+        return str(getattr(self, "scope", None) or type(self).__name__)
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        assert self.num_requests is not None and self.duration is not None
+        self.now = self.timer()
+        self.window = None
+        try:
+            self.window = counting.hit(self.cache, self.key, self.num_requests, self.duration, self.now)
+        except Exception:
+            fail_open = conf.settings.THROTTLE_FAIL_OPEN
+            logger.warning(
+                "Throttle cache unavailable; request %s (%s)",
+                "allowed" if fail_open else "refused",
+                self.policy_name(),
+                exc_info=True,
+            )
+            return fail_open
+        record(view, self.policy_name(), self.window)
+        return self.window.allowed or self.throttle_failure()
+
+    def wait(self) -> float | None:
+        """Seconds until the window ends (at least 1); ``RETRY_AFTER`` on cache failure."""
+        if self.window is None:
+            return float(max(1, conf.settings.RETRY_AFTER))
+        return float(self.window.wait)
+
+
+class AnonRateThrottle(drf.AnonRateThrottle, AtomicRateThrottle):
+    """DRF's ``AnonRateThrottle`` (scope ``anon``), counted atomically."""
+
+
+class UserRateThrottle(drf.UserRateThrottle, AtomicRateThrottle):
+    """DRF's ``UserRateThrottle`` (scope ``user``), counted atomically."""
+
+
+class ScopedRateThrottle(drf.ScopedRateThrottle, AtomicRateThrottle):
+    """DRF's ``ScopedRateThrottle`` (the view's ``throttle_scope``), counted atomically."""

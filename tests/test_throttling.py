@@ -1,0 +1,224 @@
+"""The app's throttles: exact counts, Retry-After, RateLimit headers, client identity."""
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from hypothesis import given
+from hypothesis import strategies as st
+from rest_framework import throttling as drf
+
+from django_api_errors import counting, throttling
+from tests.conftest import assert_error
+from tests.servers import free_port
+from tests.throttle_helpers import CLOCK, Clock, Frozen, parse_list, race
+
+pytestmark = [pytest.mark.urls("tests.throttle_helpers"), pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    CLOCK.now = 1000.5
+    yield
+    cache.clear()
+
+
+class Slow(throttling.AnonRateThrottle):
+    rate = "10/min"
+    timer = Clock(5000.0, delay=0.02)
+
+
+class StockSlow(drf.AnonRateThrottle):
+    rate = "10/min"
+    timer = Clock(5000.0, delay=0.02)
+
+
+def test_concurrent_burst_gets_exactly_the_limit():
+    # The slowed timer widens the gap between reading and writing the count.
+    assert race(Slow) == 10
+
+
+def test_drf_stock_throttle_overshoots_for_comparison():
+    # Documented comparison: DRF reads the history, waits, writes it back,
+    # so every thread reads an empty history and most pass.
+    assert race(StockSlow) > 10
+
+
+def test_window_arithmetic():
+    window = counting.Window(count=4, limit=3, duration=60, reset=19.5)
+    assert (window.allowed, window.remaining, window.wait) == (False, 0, 20)
+    assert counting.window_key("k", 60, 1000.5) == ("k:60:16", pytest.approx(19.5))
+    assert counting.Window(1, 3, 60, 0.01).wait == 1
+
+
+def test_retry_after_from_frozen_clock(client):
+    for _ in range(3):
+        assert client.get("/hello/").status_code == 200
+    response = client.get("/hello/")
+    body = assert_error(response, 429, "usage_limit_exceeded", headers=("Retry-After",))
+    # 1000.5 s falls in the minute window [960, 1020): 19.5 s left, rounded up.
+    assert response["Retry-After"] == "20"
+    assert body["retry_after"] == 20
+
+
+def test_retry_after_at_window_edge_is_at_least_one(client):
+    CLOCK.now = 1019.999
+    for _ in range(3):
+        client.get("/hello/")
+    response = client.get("/hello/")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
+    CLOCK.now = 1020.0  # the next window opens
+    assert client.get("/hello/").status_code == 200
+
+
+def test_lowered_rate_still_answers_the_window(client, monkeypatch):
+    monkeypatch.setattr(Frozen, "rate", "10/min")
+    for _ in range(5):
+        assert client.get("/hello/").status_code == 200
+    monkeypatch.setattr(Frozen, "rate", "2/min")
+    response = client.get("/hello/")
+    assert_error(response, 429, "usage_limit_exceeded")
+    assert response["Retry-After"] == "20"
+
+
+def test_lowered_rate_of_drf_stock_throttle_gets_fallback(client, monkeypatch, settings):
+    # DRF's wait() returns None when the history outgrew a lowered rate.
+    settings.API_ERRORS = {"RETRY_AFTER": 42}
+    from tests.throttle_helpers import StockLowered
+
+    monkeypatch.setattr(StockLowered, "rate", "5/min")
+    for _ in range(4):
+        assert client.get("/stock/").status_code == 200
+    monkeypatch.setattr(StockLowered, "rate", "2/min")
+    response = client.get("/stock/")
+    body = assert_error(response, 429, "usage_limit_exceeded")
+    assert response["Retry-After"] == "42" and body["retry_after"] == 42
+
+
+def test_burst_and_sustained_larger_wait_wins(client):
+    CLOCK.now = 36100.0  # minute window ends at 36120, hour window at 39600
+    assert client.get("/burst/").status_code == 200
+    assert client.get("/burst/").status_code == 200
+    only_burst = client.get("/burst/")
+    assert only_burst.status_code == 429 and only_burst["Retry-After"] == "20"
+    both = client.get("/burst/")
+    assert_error(both, 429, "usage_limit_exceeded")
+    assert both["Retry-After"] == "3500"
+    assert parse_list(both["RateLimit"]) == {"burst": {"r": 0, "t": 20}, "sustained": {"r": 0, "t": 3500}}
+
+
+def test_ratelimit_headers_are_structured_fields(client):
+    ok = client.get("/hello/")
+    assert parse_list(ok["RateLimit-Policy"]) == {"anon": {"q": 3, "w": 60}}
+    assert parse_list(ok["RateLimit"]) == {"anon": {"r": 2, "t": 20}}
+    client.get("/hello/")
+    client.get("/hello/")
+    refused = client.get("/hello/")
+    assert refused.status_code == 429
+    assert parse_list(refused["RateLimit-Policy"]) == {"anon": {"q": 3, "w": 60}}
+    assert parse_list(refused["RateLimit"]) == {"anon": {"r": 0, "t": 20}}
+
+
+def test_ratelimit_headers_switch_off(client, settings):
+    settings.API_ERRORS = {"RATELIMIT_HEADERS": False}
+    response = client.get("/hello/")
+    assert response.status_code == 200
+    assert not response.has_header("RateLimit") and not response.has_header("RateLimit-Policy")
+
+
+def test_sf_string_escapes():
+    assert throttling.sf_string('a"b\\c\u00e9') == '"a\\"b\\\\c?"'
+    assert parse_list(throttling.ratelimit_headers({'we"ird': counting.Window(1, 2, 3, 1)})["RateLimit"]) == {
+        'we"ird': {"r": 1, "t": 1}
+    }
+
+
+def test_rotating_forwarded_for_gets_no_new_bucket(client):
+    for n in range(3):
+        assert client.get("/hello/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 200
+    assert client.get("/hello/", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "expected"),
+    [
+        (0, {"REMOTE_ADDR": "10.1.1.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "10.1.1.1"),
+        (1, {"REMOTE_ADDR": "10.1.1.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4"}, "1.2.3.4"),
+        (2, {"REMOTE_ADDR": "10.1.1.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4, 10.0.0.9"}, "1.2.3.4"),
+        (2, {"REMOTE_ADDR": "10.1.1.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "10.1.1.1"),
+        (0, {"REMOTE_ADDR": "2001:db8:1:2:aaaa::1"}, "2001:db8:1:2::/64"),
+        (0, {"REMOTE_ADDR": "::ffff:192.0.2.1"}, "192.0.2.1"),
+        (0, {"REMOTE_ADDR": ""}, "unknown"),
+    ],
+)
+def test_client_address(settings, rf, proxies, meta, expected):
+    settings.API_ERRORS = {"TRUSTED_PROXIES": proxies}
+    request = rf.get("/", **meta)
+    assert throttling.client_address(request) == expected
+
+
+def test_trusted_proxy_rotation_on_the_left_is_ignored(client, settings):
+    settings.API_ERRORS = {"TRUSTED_PROXIES": 1}
+    for n in range(3):
+        assert client.get("/hello/", HTTP_X_FORWARDED_FOR=f"9.9.9.{n}, 198.51.100.7").status_code == 200
+    assert client.get("/hello/", HTTP_X_FORWARDED_FOR="9.9.9.99, 198.51.100.7").status_code == 429
+    assert client.get("/hello/", HTTP_X_FORWARDED_FOR="9.9.9.99, 198.51.100.8").status_code == 200
+
+
+def test_ipv6_addresses_in_one_64_share_a_bucket(client):
+    for host in ("1", "2", "ffff:1"):
+        assert client.get("/hello/", REMOTE_ADDR=f"2001:db8:0:7::{host}").status_code == 200
+    assert client.get("/hello/", REMOTE_ADDR="2001:db8:0:7:dead::9").status_code == 429
+    assert client.get("/hello/", REMOTE_ADDR="2001:db8:0:8::1").status_code == 200
+
+
+class Unreachable(Frozen):
+    # Nothing listens on this port: every cache call fails at once.
+    cache = RedisCache(f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+
+
+@pytest.mark.parametrize("fail_open", [True, False])
+def test_unreachable_cache_fails_as_configured(rf, settings, fail_open):
+    settings.API_ERRORS = {"THROTTLE_FAIL_OPEN": fail_open, "RETRY_AFTER": 7}
+    throttle = Unreachable()
+    request = rf.get("/")
+    request.user = None
+    assert throttle.allow_request(request, None) is fail_open
+    assert throttle.wait() == 7.0
+
+
+def test_unthrottled_requests_touch_no_counter(rf):
+    class Scoped(throttling.ScopedRateThrottle):
+        timer = CLOCK
+
+    class View:
+        throttle_scope = None
+
+    request = rf.get("/")
+    request.user = type("User", (), {"is_authenticated": True, "pk": 7})()
+    assert Scoped().allow_request(request, View()) is True  # the view has no scope
+    assert Frozen().allow_request(request, View()) is True  # anon throttle, signed-in user
+    assert cache.get(counting.window_key("throttle_anon_127.0.0.1", 60, CLOCK.now)[0]) is None
+
+
+def test_user_throttle_keys_on_the_user(rf):
+    class PerUser(throttling.UserRateThrottle):
+        rate = "1/min"
+        timer = CLOCK
+
+    request = rf.get("/", REMOTE_ADDR="192.0.2.1")
+    request.user = type("User", (), {"is_authenticated": True, "pk": 7})()
+    assert PerUser().allow_request(request, None) is True
+    other_address = rf.get("/", REMOTE_ADDR="192.0.2.2")
+    other_address.user = request.user
+    assert PerUser().allow_request(other_address, None) is False
+
+
+@given(now=st.floats(min_value=0, max_value=4e9), duration=st.sampled_from([1, 60, 3600, 86400]))
+def test_every_moment_falls_in_one_window_with_a_wait_of_at_least_one(now, duration):
+    key, reset = counting.window_key("k", duration, now)
+    assert 0 < reset <= duration
+    index = int(key.rsplit(":", 1)[1])
+    assert index * duration <= now < (index + 1) * duration
+    assert 1 <= counting.Window(1, 1, duration, reset).wait <= duration

@@ -1,0 +1,164 @@
+"""Shared pieces of the throttling tests: a clock to freeze and views to throttle."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import http_sf
+from django.urls import path
+from rest_framework import throttling as drf
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+from django_api_errors import throttling
+
+
+class Clock:
+    """A frozen ``timer``; optionally slow, to widen a read/write gap."""
+
+    def __init__(self, now: float = 1000.5, delay: float = 0.0) -> None:
+        self.now = now
+        self.delay = delay
+
+    def __call__(self) -> float:
+        if self.delay:
+            time.sleep(self.delay)
+        return self.now
+
+
+CLOCK = Clock()
+
+
+class Frozen(throttling.AnonRateThrottle):
+    rate = "3/min"
+    timer = CLOCK
+
+
+class Burst(throttling.AtomicRateThrottle):
+    scope = "burst"
+    rate = "2/min"
+    timer = CLOCK
+
+    def get_cache_key(self, request, view):
+        return f"burst_{self.get_ident(request)}"
+
+
+class Sustained(Burst):
+    scope = "sustained"
+    rate = "3/hour"
+
+    def get_cache_key(self, request, view):
+        return f"sustained_{self.get_ident(request)}"
+
+
+class StockLowered(drf.AnonRateThrottle):
+    rate = "2/min"
+
+
+class Hello(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [Frozen]
+
+    def get(self, request):
+        return Response({"hello": True})
+
+
+class BurstHello(Hello):
+    throttle_classes = [Burst, Sustained]
+
+
+class StockHello(Hello):
+    throttle_classes = [StockLowered]
+
+
+urlpatterns = [
+    path("hello/", Hello.as_view()),
+    path("burst/", BurstHello.as_view()),
+    path("stock/", StockHello.as_view()),
+]
+
+
+def parse_list(value: str) -> dict[str, dict]:
+    """A Structured Fields List of String items, as {item: parameters}."""
+    members = http_sf.parse(value.encode(), tltype="list")
+    for item, _params in members:
+        assert isinstance(item, str) and not isinstance(item, http_sf.Token), item
+    return {item: params for item, params in members}
+
+
+def race(throttle_factory: Callable[[], drf.BaseThrottle], threads: int = 50, ip: str = "10.0.0.1") -> int:
+    """How many of ``threads`` simultaneous requests the throttle lets through."""
+    factory = APIRequestFactory()
+    barrier = threading.Barrier(threads)
+    passed: list[bool] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        throttle = throttle_factory()
+        request = factory.get("/", REMOTE_ADDR=ip)
+        request.user = None
+        barrier.wait()
+        allowed = throttle.allow_request(request, None)
+        with lock:
+            passed.append(allowed)
+
+    workers = [threading.Thread(target=one) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(passed) == threads
+    return sum(passed)
+
+
+# django-ratelimit through the app's drop-in decorator, in the three kinds of view.
+from django.http import JsonResponse  # noqa: E402
+from django.utils.decorators import method_decorator  # noqa: E402
+from django.views import View  # noqa: E402
+from rest_framework.decorators import api_view, authentication_classes, permission_classes  # noqa: E402
+
+from django_api_errors.ratelimit import ratelimit  # noqa: E402
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@ratelimit(key="ip", rate="2/m", group="helpers.drf")
+def drf_limited(request):
+    return Response({"ok": True})
+
+
+@method_decorator(ratelimit(key="ip", rate="2/m", group="helpers.cbv"), name="get")
+class LimitedView(View):
+    def get(self, request):
+        return JsonResponse({"ok": True})
+
+
+@ratelimit(key="ip", rate="2/m", group="helpers.fbv")
+def fbv_limited(request):
+    return JsonResponse({"ok": True, "limited": request.limited})
+
+
+urlpatterns += [
+    path("rl/drf/", drf_limited),
+    path("rl/cbv/", LimitedView.as_view()),
+    path("rl/fbv/", fbv_limited),
+]
+
+
+class Outage(throttling.AnonRateThrottle):
+    """Counts in whatever cache a test gives it."""
+
+    rate = "100/min"
+
+
+class OutageHello(Hello):
+    throttle_classes = [Outage]
+
+
+urlpatterns += [path("outage/", OutageHello.as_view())]
