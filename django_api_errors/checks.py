@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import CheckMessage, Error, Warning
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver
+from django.utils.module_loading import import_string
 
 from django_api_errors import counting
 from django_api_errors.conf import SPEC
@@ -92,7 +94,7 @@ def _view_throttles(patterns: list[Any]) -> list[type]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             found.extend(_view_throttles(entry.url_patterns))
-        elif isinstance(entry, URLPattern):
+        else:
             view_class = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
             found.extend(getattr(view_class, "throttle_classes", None) or ())
     return found
@@ -149,18 +151,38 @@ def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:
     return messages
 
 
-_MINIMUM = {"RETRY_AFTER": " of at least 1.", "TRUSTED_PROXIES": " of at least 0."}
+# Keys whose int or timedelta value must be positive.
+_POSITIVE = ("RETRY_AFTER", "TOKEN_LIFETIME")
 
 
 def _valid(key: str, value: Any) -> bool:
     types = SPEC[key][1]
     if isinstance(value, bool) and bool not in types:
         return False
-    if key == "RETRY_AFTER" and isinstance(value, int) and value < 1:
+    if key in _POSITIVE and isinstance(value, int) and value < 1:
         return False
     if key == "TRUSTED_PROXIES" and isinstance(value, int) and value < 0:
         return False
+    if key in _POSITIVE and isinstance(value, timedelta) and value <= timedelta(0):
+        return False
+    if key == "SCOPES_GETTER" and isinstance(value, str):
+        try:
+            return callable(import_string(value))
+        except ImportError:
+            return False
     return isinstance(value, types)
+
+
+def _hint(key: str, expected: str) -> str:
+    if key == "RETRY_AFTER":
+        return f"Expected {expected} of at least 1."
+    if key == "TRUSTED_PROXIES":
+        return f"Expected {expected} of at least 0."
+    if key == "TOKEN_LIFETIME":
+        return "Expected seconds (int) or a timedelta, greater than zero, or None."
+    if key == "SCOPES_GETTER":
+        return "Expected the dotted path of a callable(request), or None."
+    return f"Expected {expected}."
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
@@ -188,7 +210,7 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
             messages.append(
                 Error(
                     f'API_ERRORS["{key}"] has an invalid value.',
-                    hint=f"Expected {expected}" + _MINIMUM.get(key, "."),
+                    hint=_hint(key, expected),
                     id="django_api_errors.E002",
                 )
             )

@@ -6,6 +6,7 @@ Reading at use time keeps ``override_settings`` working without signals.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -36,6 +37,12 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     # When the throttle's cache is unreachable: True lets requests through,
     # False refuses them with 429 usage_limit_exceeded.
     "THROTTLE_FAIL_OPEN": (True, (bool,)),
+    # How long a token of authentication.ExpiringTokenAuthentication lives
+    # (seconds or a timedelta, from its creation).  None: tokens never expire.
+    "TOKEN_LIFETIME": (None, (int, timedelta, type(None))),
+    # Dotted path of a callable(request) -> iterable of scopes, or None when
+    # the credentials carry no scopes.  None: permissions.token_scopes.
+    "SCOPES_GETTER": (None, (str, type(None))),
     # Views with ConditionalRequestMixin answer 428 to writes without If-Match.
     "REQUIRE_IF_MATCH": (False, (bool,)),
 }
@@ -93,6 +100,18 @@ class Settings:
     @property
     def THROTTLE_FAIL_OPEN(self) -> bool:
         return bool(self._get("THROTTLE_FAIL_OPEN"))
+
+    @property
+    def TOKEN_LIFETIME(self) -> timedelta | None:
+        value = self._get("TOKEN_LIFETIME")
+        if value is None or isinstance(value, timedelta):
+            return value
+        return timedelta(seconds=int(value))
+
+    @property
+    def SCOPES_GETTER(self) -> str | None:
+        value = self._get("SCOPES_GETTER")
+        return str(value) if value else None
 
     @property
     def REQUIRE_IF_MATCH(self) -> bool:

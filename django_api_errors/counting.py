@@ -96,10 +96,7 @@ def resolve(cache: Any) -> Any:
     backend's type and cannot be a dictionary key.
     """
     if isinstance(cache, ConnectionProxy):
-        connections = getattr(cache, "_connections", None)
-        alias = getattr(cache, "_alias", None)
-        if connections is not None and alias is not None:
-            return connections[alias]
+        return cache._connections[cache._alias]
     return cache
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.views import set_rollback
 
-from django_api_errors import codes, conf, conflicts, details
+from django_api_errors import codes, conf, conflicts, details, sessions
 from django_api_errors.exceptions import ApiError, InsufficientScope, UsageLimitExceeded
 from django_api_errors.responses import Problem, get_request_id, logger, minimal_response, render
 
@@ -90,10 +90,11 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
         return Problem.for_code("invalid_request", UNPARSABLE)
     text = exc.detail if isinstance(exc.detail, str) else None
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
-        # DRF turns these into 403 when its first authenticator has no
-        # challenge; a client then cannot tell "log in" from "forbidden".
-        challenge = getattr(exc, "auth_header", None) or conf.settings.WWW_AUTHENTICATE
-        return Problem.for_code("unauthorized_client", text, headers={"WWW-Authenticate": challenge})
+        return _unauthenticated(exc, request, text)
+    scopes = _required_scopes(exc.detail) if isinstance(exc, drf.PermissionDenied) else None
+    if scopes:
+        # django-oauth-toolkit's TokenHasScope with ERROR_RESPONSE_WITH_SCOPES.
+        return _from_api_error(InsufficientScope(scopes=scopes))
     if isinstance(exc, drf.UnsupportedMediaType):
         parsers = getattr(request, "parsers", None) or ()
         supported = [parser.media_type for parser in parsers]
@@ -102,6 +103,32 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
     if own and own in codes.all_codes():
         return Problem(own, exc.status_code, text or codes.all_codes()[own].description)
     return Problem(codes.closest(exc.status_code), exc.status_code, text or _default(exc.status_code))
+
+
+def _first_challenge(request: Any) -> str | None:
+    for authenticator in getattr(request, "authenticators", None) or ():
+        challenge = authenticator.authenticate_header(request)
+        if challenge:
+            return str(challenge)
+    return None
+
+
+def _unauthenticated(exc: drf.APIException, request: Any, text: codes.Text | None) -> Problem:
+    if isinstance(exc, drf.NotAuthenticated) and sessions.uses_sessions(request):
+        if sessions.stale_session(request):
+            sessions.forget_session(request)  # so SessionMiddleware deletes the cookie
+            headers = {"WWW-Authenticate": conf.settings.WWW_AUTHENTICATE}
+            return Problem.for_code("session_expired", headers=headers)
+    # DRF turns these into 403 when its first authenticator has no
+    # challenge; a client then cannot tell "log in" from "forbidden".
+    challenge = getattr(exc, "auth_header", None) or _first_challenge(request)
+    challenge = challenge or conf.settings.WWW_AUTHENTICATE
+    return Problem.for_code("unauthorized_client", text, headers={"WWW-Authenticate": challenge})
+
+
+def _required_scopes(detail: Any) -> list[str] | None:
+    scopes = detail.get("required_scopes") if isinstance(detail, dict) else None
+    return [str(scope) for scope in scopes] if isinstance(scopes, list) else None
 
 
 def _default(status: int) -> codes.Text:

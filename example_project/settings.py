@@ -78,7 +78,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "django_api_errors.handlers.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "example_project.notes.authentication.ExpiringTokenAuthentication",
+        "example_project.notes.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

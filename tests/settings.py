@@ -8,3 +8,21 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 RATELIMIT_VIEW_RATE = "3/m"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 MIDDLEWARE = ["tests.middleware.RecordErrorsMiddleware", *MIDDLEWARE, "tests.middleware.BoomMiddleware"]  # noqa: F405
+
+# Authentication tests: DRF's tokens, and the optional packages when installed
+# (CI installs them; tests.authkit.needs fails there instead of skipping).
+from importlib.util import find_spec  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework.authtoken"]  # noqa: F405
+if find_spec("rest_framework_simplejwt"):
+    INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist"]
+    SIMPLE_JWT = {
+        "SIGNING_KEY": "tests-only-jwt-signing-key-of-32-bytes-or-more",
+        "AUTH_TOKEN_CLASSES": (
+            "rest_framework_simplejwt.tokens.AccessToken",
+            "rest_framework_simplejwt.tokens.SlidingToken",
+        ),
+    }
+if find_spec("oauth2_provider"):
+    INSTALLED_APPS += ["oauth2_provider"]
+    OAUTH2_PROVIDER = {"SCOPES": {"notes:read": "Read notes", "notes:write": "Write notes"}}

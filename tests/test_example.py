@@ -41,7 +41,8 @@ def test_token_problems(alice, header, code):
     alice.credentials(HTTP_AUTHORIZATION=header)
     response = alice.get("/api/notes/")
     assert_error(response, 401, code, headers=("WWW-Authenticate",))
-    assert response["WWW-Authenticate"] == 'Bearer realm="notes"'
+    # A refused token says so in the challenge (RFC 6750 §3.1).
+    assert response["WWW-Authenticate"] == 'Bearer realm="notes", error="invalid_token"'
 
 
 def test_patch_cannot_store_a_checklist_item_without_text(alice):

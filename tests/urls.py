@@ -20,6 +20,7 @@ urlpatterns = [
     path("plain/returns-json-400/", views.returns_json_error),
     path("api/", include("example_project.notes.urls")),
     path("conditional/", include("tests.conditional_views")),
+    path("authn/", include("tests.auth_urls")),
 ]
 
 handler400 = "django_api_errors.views.bad_request"

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
+from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ class Step:
     body: Any = None
     raw_body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
     repeat_until_error: int = 1
 
 
@@ -42,6 +44,7 @@ class Client:
         parts = urlsplit(base_url)
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 80
+        self.last_cookies: dict[str, str] = {}
 
     def send(
         self,
@@ -52,10 +55,13 @@ class Client:
         body: Any = None,
         raw_body: bytes | None = None,
         headers: dict[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], Any]:
         sent = {"Accept": "application/json", **(headers or {})}
         if token:
             sent["Authorization"] = f"Bearer {token}"
+        if cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
         payload = raw_body
         if body is not None:
             payload = json.dumps(body).encode()
@@ -65,7 +71,12 @@ class Client:
             conn.request(method, path, body=payload, headers=sent)
             response = conn.getresponse()
             raw = response.read()
-            got = {name.lower(): value for name, value in response.getheaders()}
+            got: dict[str, str] = {}
+            for name, value in response.getheaders():
+                got[name.lower()] = f"{got[name.lower()]}, {value}" if name.lower() in got else value
+            self.last_cookies = {}
+            for value in response.msg.get_all("Set-Cookie") or ():
+                self.last_cookies.update({k: m.value for k, m in SimpleCookie(value).items()})
         finally:
             conn.close()
         try:
@@ -73,6 +84,11 @@ class Client:
         except ValueError:
             parsed = raw.decode("utf-8", "replace")
         return response.status, got, parsed
+
+    def log_in(self, username: str, password: str) -> dict[str, str]:
+        """A session login; returns the cookies it set (session and CSRF)."""
+        self.send("POST", "/api/auth/login/", body={"username": username, "password": password})
+        return dict(self.last_cookies)
 
 
 def steps(client: Client) -> Iterator[Step]:
@@ -82,6 +98,11 @@ def steps(client: Client) -> Iterator[Step]:
     welcome_id = next((n["id"] for n in welcome if n["title"] == "Welcome"), 1) if status == 200 else 1
     status, _, note = client.send("POST", "/api/notes/", token="alice-rw", body={"title": f"Plans {run}"})
     note_id = note["id"] if status == 201 else welcome_id
+    # Two sessions of alice's; the first logs out at once, so its cookie names a session that ended.
+    ended = client.log_in("alice", "alice-password")
+    live = client.log_in("alice", "alice-password")
+    client.send("POST", "/api/auth/logout/", body={}, cookies=ended, headers={"X-CSRFToken": ended.get("csrftoken", "")})
+    session_only = {"sessionid": ended.get("sessionid", "")}
 
     yield Step(
         "A note with an empty title and a broken checklist",
@@ -99,6 +120,22 @@ def steps(client: Client) -> Iterator[Step]:
     yield Step("No credentials", "GET", "/api/notes/", 401, "unauthorized_client")
     yield Step("An unknown token", "GET", "/api/notes/", 401, "unauthorized_client", token="no-such-token")
     yield Step("An expired token", "GET", "/api/notes/", 401, "session_expired", token="alice-expired")
+    yield Step(
+        "Log in with a wrong password", "POST", "/api/auth/login/", 401, "unauthorized_client",
+        body={"username": "alice", "password": "not-her-password"},
+    )
+    yield Step(
+        "Log in as nobody (the same answer: no user enumeration)", "POST", "/api/auth/login/", 401,
+        "unauthorized_client", body={"username": "nobody", "password": "not-her-password"},
+    )
+    yield Step(
+        "A session cookie after that session logged out", "GET", "/api/notes/", 401, "session_expired",
+        cookies=session_only,
+    )
+    yield Step(
+        "A session without its CSRF token", "POST", "/api/notes/", 403, "access_denied",
+        cookies={"sessionid": live.get("sessionid", "")}, body={"title": f"Forged {run}"},
+    )
     yield Step(
         "Bob edits Alice's note", "PATCH", f"/api/notes/{note_id}/", 403, "access_denied",
         token="bob-rw", body={"title": "mine now"},
@@ -156,7 +193,7 @@ def run(base_url: str, report: Callable[[Result], None] | None = None) -> list[R
         for _ in range(step.repeat_until_error):
             status, headers, body = client.send(
                 step.method, step.path, token=step.token, body=step.body,
-                raw_body=step.raw_body, headers=step.headers,
+                raw_body=step.raw_body, headers=step.headers, cookies=step.cookies,
             )
             if status >= 400:
                 break

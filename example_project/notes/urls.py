@@ -9,6 +9,8 @@ router.register("shared-notes", views.SharedNoteViewSet, basename="shared-note")
 router.register("comments", views.CommentViewSet)
 
 urlpatterns = [
+    path("auth/login/", views.log_in, name="login"),
+    path("auth/logout/", views.log_out, name="logout"),
     path("search/", views.search, name="search"),
     path("stats/", views.stats, name="stats"),
     path("ping/", views.ping, name="ping"),

@@ -1,17 +1,22 @@
 from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
 from django.db.models import Avg, Count
 from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.response import Response
 
+from django_api_errors.exceptions import UnauthorizedClient
 from django_api_errors.mixins import ConditionalRequestMixin
+from django_api_errors.permissions import HasScope
 from django_api_errors.ratelimit import ratelimit
 from django_api_errors.throttling import ScopedRateThrottle, UserRateThrottle
 from example_project.notes.models import Comment, Note
-from example_project.notes.permissions import OwnerCanWrite, TokenScopes
+from example_project.notes.permissions import OwnerCanWrite
 from example_project.notes.serializers import CommentSerializer, NoteSerializer
 
 READ = ("notes:read",)
@@ -25,7 +30,7 @@ class NoteViewSet(ConditionalRequestMixin, viewsets.ModelViewSet):
     etag_modified_field = "updated_at"
     queryset = Note.objects.select_related("owner")
     serializer_class = NoteSerializer
-    permission_classes = [permissions.IsAuthenticated, TokenScopes, OwnerCanWrite]
+    permission_classes = [permissions.IsAuthenticated, HasScope, OwnerCanWrite]
     required_scopes = {
         "GET": READ,
         "HEAD": READ,
@@ -45,7 +50,7 @@ class SharedNoteViewSet(NoteViewSet):
 class CommentViewSet(viewsets.ModelViewSet):
     queryset = Comment.objects.all()
     serializer_class = CommentSerializer
-    permission_classes = [permissions.IsAuthenticated, TokenScopes]
+    permission_classes = [permissions.IsAuthenticated, HasScope]
     required_scopes = {"GET": READ, "POST": WRITE, "DELETE": WRITE}
 
 
@@ -92,3 +97,31 @@ def note_text(request, pk):
     """A plain Django view that serves a note as text: unknown ids are 404."""
     note = get_object_or_404(Note, pk=pk)
     return JsonResponse({"title": note.title, "body": note.body})
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+@api_view(["POST"])
+@authentication_classes([])
+@permission_classes([permissions.AllowAny])
+def log_in(request):
+    """Session login.  An unknown user and a wrong password get the very same answer."""
+    serializer = LoginSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    user = authenticate(request._request, **serializer.validated_data)
+    if user is None:
+        raise UnauthorizedClient(_("The username or password is not correct."))
+    login(request._request, user)
+    return Response({"username": user.username})
+
+
+@api_view(["POST"])
+@authentication_classes([SessionAuthentication])
+@permission_classes([permissions.IsAuthenticated])
+def log_out(request):
+    """Ends the session: its cookie answers ``session_expired`` from now on."""
+    logout(request._request)
+    return Response(status=204)

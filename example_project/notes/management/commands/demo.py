@@ -7,6 +7,7 @@ from example_project.notes import demo
 SHOWN_HEADERS = (
     "content-type",
     "www-authenticate",
+    "set-cookie",
     "retry-after",
     "ratelimit-policy",
     "ratelimit",
@@ -34,7 +35,9 @@ class Command(BaseCommand):
             mark = "ok " if ok else "UNEXPECTED"
             expected = step.expect_error or "no error"
             self.stdout.write(f"\n== {expected} ({step.expect_status}) {mark}: {step.title}")
-            self.stdout.write(f"   {step.method} {step.path}" + (f"  [token {step.token}]" if step.token else ""))
+            sent = f"  [token {step.token}]" if step.token else ""
+            sent += f"  [cookies {', '.join(step.cookies)}]" if step.cookies else ""
+            self.stdout.write(f"   {step.method} {step.path}{sent}")
             self.stdout.write(f"   -> {result.status}")
             for name in SHOWN_HEADERS:
                 if name in result.headers:

@@ -1,0 +1,35 @@
+"""Helpers shared by the authentication tests."""
+
+import os
+from importlib.util import find_spec
+
+import pytest
+from django.conf import settings
+
+PASSWORD = "alice-password"
+
+
+def needs(module):
+    """Skip a test module without ``module``, unless in CI, where that is a failure."""
+    if find_spec(module) is not None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{module} is not installed; CI installs the test extra", pytrace=False)
+    pytest.skip(f"{module} is not installed", allow_module_level=True)
+
+
+def log_in(client, username="alice", password=PASSWORD):
+    """A real session login through the example API; returns the session cookie's value."""
+    response = client.post(
+        "/api/auth/login/", {"username": username, "password": password}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert cookie
+    return cookie
+
+
+def assert_cookie_cleared(response):
+    morsel = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert morsel.value == ""
+    assert morsel["max-age"] == 0
