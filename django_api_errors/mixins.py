@@ -107,15 +107,13 @@ class ConditionalRequestMixin(_View):
             headers["Cache-Control"] = self.etag_cache_control
         return headers
 
-    def _answer(
-        self, decision: Decision, etag: str, last_modified: int | None, data: Callable[[], Any]
-    ) -> Response:
+    def _answer(self, decision: Decision, etag: str, mtime: int | None, body: Callable[[], Any]) -> Response:
         if decision.outcome is Outcome.FAILED:
             raise self._failed(decision.header, etag)
-        headers = self.validator_headers(etag, last_modified)
+        headers = self.validator_headers(etag, mtime)
         if decision.outcome is Outcome.NOT_MODIFIED:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-        return Response(data(), headers=headers)
+        return Response(body(), headers=headers)
 
     def _failed(self, header: str, etag: str | None) -> PreconditionFailed:
         return PreconditionFailed(FAILED.get(header), headers={"ETag": f'"{etag}"'} if etag else {})
@@ -189,9 +187,7 @@ class ConditionalRequestMixin(_View):
         if not self.etag_version_field:
             instance = self._locked(instance, alias)
         etag = self.get_etag(instance)
-        required = self.require_if_match
-        if required is None:
-            required = conf.settings.REQUIRE_IF_MATCH
+        required = conf.settings.REQUIRE_IF_MATCH if self.require_if_match is None else self.require_if_match
         if required and request.method in WRITES and not names_a_version(request.META):
             raise PreconditionRequired()
         decision = evaluate(request.method or "", request.META, etag, self.get_last_modified(instance))
@@ -201,9 +197,8 @@ class ConditionalRequestMixin(_View):
 
     def _locked(self, instance: Model, alias: str) -> Model:
         """``instance`` read again, its row locked until the transaction ends."""
-        locked: Model | None = (
-            db.for_update(self.filter_queryset(self.get_queryset()), alias).filter(pk=instance.pk).first()
-        )
+        queryset = db.for_update(self.filter_queryset(self.get_queryset()), alias)
+        locked: Model | None = queryset.filter(pk=instance.pk).first()
         if locked is None:  # deleted since get_object()
             raise Http404
         self.check_object_permissions(self.request, locked)
@@ -232,9 +227,8 @@ class ConditionalRequestMixin(_View):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
-        data = serializer.data
-        headers = self.get_success_headers(data)
-        return self._written(serializer.instance, data, status.HTTP_201_CREATED, **headers)
+        headers = self.get_success_headers(serializer.data)
+        return self._written(serializer.instance, serializer.data, status.HTTP_201_CREATED, **headers)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
