@@ -48,6 +48,8 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     # Answer application/problem+json (RFC 9457) unless the client prefers
     # application/json.  False: only clients that ask for it get it.
     "PROBLEM_DETAILS": (False, (bool,)),
+    # Views with ConditionalRequestMixin answer 428 to writes without If-Match.
+    "REQUIRE_IF_MATCH": (False, (bool,)),
 }
 DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
 _cache: dict[str, Any] = {}
@@ -132,6 +134,10 @@ class Settings:
     @property
     def PROBLEM_DETAILS(self) -> bool:
         return bool(self._get("PROBLEM_DETAILS"))
+
+    @property
+    def REQUIRE_IF_MATCH(self) -> bool:
+        return bool(self._get("REQUIRE_IF_MATCH"))
 
 
 settings = Settings()

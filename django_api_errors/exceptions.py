@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException
 
 from django_api_errors import codes
 from django_api_errors.codes import Text
+
+PRECONDITION_REQUIRED = _(
+    "This request must be conditional: send If-Match with the ETag of the resource's "
+    "current version, as returned by GET."
+)
 
 
 def _entry(code: str) -> codes.ErrorCode:
@@ -109,6 +115,18 @@ class PreconditionFailed(ApiError):
     default_code = "precondition_failed"
 
 
+class PreconditionRequired(PreconditionFailed):
+    """428 (RFC 6585 §3): the view only accepts writes that carry ``If-Match``.
+
+    428 has no row of its own: it keeps its status and answers with the
+    closest documented code, ``precondition_failed``.
+    """
+
+    def __init__(self, description: Text | None = None, **kwargs: Any) -> None:
+        super().__init__(description if description is not None else PRECONDITION_REQUIRED, **kwargs)
+        self.status_code = PreconditionRequired.status_code
+
+
 class UsageLimitExceeded(ApiError):
     """Too many requests; ``retry_after`` is the wait in seconds."""
 
@@ -130,3 +148,6 @@ class ServerError(ApiError):
 
 
 ApiError.status_code = codes.status_of("server_error")
+# Set after the class: __init_subclass__ gives it the 412 of its code.
+PreconditionRequired.status_code = 428
+PreconditionRequired.default_detail = cast(Any, PRECONDITION_REQUIRED)

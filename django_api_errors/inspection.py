@@ -151,10 +151,8 @@ def field_error_codes(serializer: Any) -> list[str]:
 
 def _conditional(view: Any) -> bool:
     """Does the view evaluate If-Match / If-None-Match (the conditional-request mixin)?"""
-    try:
-        from django_api_errors.mixins import ConditionalRequestMixin  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover - until the conditional-request mixin lands
-        return False
+    from django_api_errors.mixins import ConditionalRequestMixin  # imports DRF generics: load late
+
     return isinstance(view, ConditionalRequestMixin)
 
 
@@ -203,6 +201,8 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
         found.add(412, "precondition_failed")
         if method in WRITE_METHODS:
             found.add(428, "precondition_failed")
+            # A write without a precondition that loses a race answers 409.
+            found.add(409, "conflict")
     if any(_is(p, MultiPartParser) for p in parsers):
         found.add(413, "invalid_request")  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
     if parsers:

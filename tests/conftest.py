@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests.servers import postgres_server  # noqa: F401 - session fixtures shared by every module
+
 # Strings that must never reach a client with DEBUG=False.
 LEAK_MARKERS = re.compile(
     r"secret-internal-detail|Traceback|File \"|/etc/passwd|/work/|/srv/|/usr/lib|site-packages|\.py\b"

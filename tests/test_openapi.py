@@ -65,8 +65,10 @@ def test_note_detail_operations(schema):
         "404": ["not_found"],
         "405": ["invalid_request"],
         "406": ["invalid_request"],
-        "409": ["conflict"],  # unique title per owner
+        "409": ["conflict"],  # unique title per owner, or a write without If-Match losing a race
+        "412": ["precondition_failed"],  # ConditionalRequestMixin: If-Match no longer matches
         "415": ["invalid_content_type"],
+        "428": ["precondition_failed"],  # only where If-Match is required
         "500": ["server_error"],
     }
     assert "409" in _codes(schema, "/api/notes/{id}/", "delete")  # comments protect a note

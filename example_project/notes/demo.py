@@ -157,6 +157,24 @@ def steps(client: Client) -> Iterator[Step]:
         "Deleting a note that has comments", "DELETE", f"/api/notes/{welcome_id}/", 409, "conflict",
         token="alice-full",
     )
+    # Conditional requests: read the note's ETag, let "someone else" save first.
+    path = f"/api/notes/{note_id}/"
+    _, headers, _ = client.send("GET", path, token="alice-rw")
+    read_etag = headers.get("etag", '"unknown"')
+    client.send("PATCH", path, token="alice-rw", body={"body": "Milk"}, headers={"If-Match": read_etag})
+    yield Step(
+        "Saving over a newer version (stale If-Match)", "PATCH", path, 412, "precondition_failed",
+        token="alice-rw", body={"body": "Eggs"}, headers={"If-Match": read_etag},
+    )
+    _, headers, _ = client.send("GET", path, token="alice-rw")
+    yield Step(
+        "Reading the note again with its current ETag", "GET", path, 304, None, token="alice-rw",
+        headers={"If-None-Match": headers.get("etag", '"unknown"')},
+    )
+    yield Step(
+        "Editing a shared note without If-Match", "PATCH", f"/api/shared-notes/{note_id}/", 428,
+        "precondition_failed", token="alice-rw", body={"body": "Eggs"},
+    )
     yield Step(
         "Searching too often (DRF throttle)", "GET", "/api/search/?q=plans", 429, "usage_limit_exceeded",
         token="alice-rw", repeat_until_error=30,

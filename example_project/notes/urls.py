@@ -5,6 +5,7 @@ from example_project.notes import views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("notes", views.NoteViewSet)
+router.register("shared-notes", views.SharedNoteViewSet, basename="shared-note")
 router.register("comments", views.CommentViewSet)
 
 urlpatterns = [

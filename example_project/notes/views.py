@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from django_api_errors.decorators import declares_errors
 from django_api_errors.exceptions import UnauthorizedClient
+from django_api_errors.mixins import ConditionalRequestMixin
 from django_api_errors.permissions import HasScope
 from django_api_errors.ratelimit import ratelimit
 from django_api_errors.throttling import ScopedRateThrottle, UserRateThrottle
@@ -24,7 +25,11 @@ READ = ("notes:read",)
 WRITE = ("notes:write",)
 
 
-class NoteViewSet(viewsets.ModelViewSet):
+class NoteViewSet(ConditionalRequestMixin, viewsets.ModelViewSet):
+    """Notes with ETags: send ``If-Match`` to update or delete without losing others' changes."""
+
+    etag_version_field = "version"
+    etag_modified_field = "updated_at"
     queryset = Note.objects.select_related("owner")
     serializer_class = NoteSerializer
     permission_classes = [permissions.IsAuthenticated, HasScope, OwnerCanWrite]
@@ -36,6 +41,12 @@ class NoteViewSet(viewsets.ModelViewSet):
         "PATCH": WRITE,
         "DELETE": ("notes:delete",),
     }
+
+
+class SharedNoteViewSet(NoteViewSet):
+    """The same notes for shared editing: every write must carry ``If-Match`` (428 otherwise)."""
+
+    require_if_match = True
 
 
 class CommentViewSet(viewsets.ModelViewSet):

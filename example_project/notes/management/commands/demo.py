@@ -18,7 +18,7 @@ SHOWN_HEADERS = (
 
 
 class Command(BaseCommand):
-    help = "Walk through every documented error code against the running example API."
+    help = "Walk through every documented error code (and a 304) against the running example API."
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the example API runs")
@@ -33,7 +33,8 @@ class Command(BaseCommand):
             ok = result.status == step.expect_status and code == step.expect_error
             failures += not ok
             mark = "ok " if ok else "UNEXPECTED"
-            self.stdout.write(f"\n== {step.expect_error} ({step.expect_status}) {mark}: {step.title}")
+            expected = step.expect_error or "no error"
+            self.stdout.write(f"\n== {expected} ({step.expect_status}) {mark}: {step.title}")
             sent = f"  [token {step.token}]" if step.token else ""
             sent += f"  [cookies {', '.join(step.cookies)}]" if step.cookies else ""
             self.stdout.write(f"   {step.method} {step.path}{sent}")
@@ -41,7 +42,10 @@ class Command(BaseCommand):
             for name in SHOWN_HEADERS:
                 if name in result.headers:
                     self.stdout.write(f"   {name}: {result.headers[name]}")
-            self.stdout.write("   " + json.dumps(result.body, indent=2).replace("\n", "\n   "))
+            if result.body is None:
+                self.stdout.write("   (no body)")
+            else:
+                self.stdout.write("   " + json.dumps(result.body, indent=2).replace("\n", "\n   "))
 
         demo.run(url, report)
         if failures:

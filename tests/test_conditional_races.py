@@ -1,0 +1,146 @@
+"""Concurrent writers with the same If-Match: exactly one wins, no update is lost.
+
+Sixteen threads, each with its own database connection, write one note at
+once through the real request handler, on a SQLite file and on a PostgreSQL
+server the suite starts (tests/servers.py), with each validator, with and
+without ATOMIC_REQUESTS.
+"""
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connections
+from rest_framework.test import APIClient
+
+from example_project.notes.models import Note
+from tests.conditional_views import HOOKS
+
+WRITERS = 16
+
+
+def _add_database(alias, settings_dict):
+    connections.settings[alias] = connections.configure_settings({"default": {}, alias: settings_dict})[alias]
+
+
+def _remove_database(alias):
+    connections[alias].close()
+    if hasattr(connections._connections, alias):
+        delattr(connections._connections, alias)
+    del connections.settings[alias]
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def race_db(request, tmp_path_factory, django_db_blocker):
+    """The alias of a migrated database that the race views use."""
+    alias = f"race_{request.param}"
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        server.ensure_running()
+        server.create_database("races")
+        settings_dict = server.django_settings("races")
+    else:
+        path = tmp_path_factory.mktemp("races") / "races.sqlite3"
+        settings_dict = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": {"timeout": 60}}
+    with django_db_blocker.unblock():
+        _add_database(alias, settings_dict)
+        try:
+            call_command("migrate", database=alias, verbosity=0, interactive=False)
+            get_user_model().objects.db_manager(alias).create(username="racer")
+            yield alias
+        finally:
+            _remove_database(alias)
+
+
+@pytest.fixture(params=[True, False], ids=["atomic_requests", "autocommit"])
+def atomic_requests(request, race_db):
+    connections.settings[race_db]["ATOMIC_REQUESTS"] = request.param
+    yield request.param
+    connections.settings[race_db]["ATOMIC_REQUESTS"] = False
+
+
+@pytest.fixture
+def new_note(race_db, django_db_blocker):
+    with django_db_blocker.unblock():
+        owner = get_user_model().objects.db_manager(race_db).get(username="racer")
+        yield Note.objects.using(race_db).create(owner=owner, title=f"Shared {uuid.uuid4()}", checklist=[])
+    HOOKS.clear()
+
+
+def _stored(alias, pk):
+    return Note.objects.using(alias).get(pk=pk)
+
+
+def _all_at_once(work):
+    """Run ``work(i)`` in WRITERS threads released together; their results, in order."""
+    start = threading.Barrier(WRITERS)
+
+    def run(i):
+        try:
+            start.wait(timeout=60)
+            return work(i)
+        finally:
+            connections.close_all()  # this thread's connections
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        return list(pool.map(run, range(WRITERS)))
+
+
+@pytest.mark.parametrize("validator", ["version", "hash"])
+def test_exactly_one_writer_with_the_same_if_match_wins(race_db, atomic_requests, validator, new_note,
+                                                         django_db_blocker):
+    url = f"/conditional/{race_db}/{validator}/{new_note.pk}/"
+    with django_db_blocker.unblock():
+        etag = APIClient().get(url)["ETag"]
+        if race_db == "race_postgres" and validator == "version":
+            # Every writer passes the early comparison before any writes, so
+            # the conditional UPDATE alone must pick the one winner.
+            everyone = threading.Barrier(WRITERS)
+            HOOKS.append(lambda instance: everyone.wait(timeout=60))
+        responses = _all_at_once(
+            lambda i: APIClient().patch(url, {"title": f"writer {i} {etag}"}, format="json", HTTP_IF_MATCH=etag)
+        )
+        stored = _stored(race_db, new_note.pk)
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] + [412] * (WRITERS - 1), [r.content.decode() for r in responses if r.status_code != 412]
+    winner = next(response for response in responses if response.status_code == 200)
+    assert stored.title == winner.json()["title"]
+    assert stored.version == (2 if validator == "version" else 1)
+    for response in responses:
+        if response.status_code == 412:
+            assert response.json()["error"] == "precondition_failed"
+            assert response["ETag"] == winner["ETag"]
+
+
+@pytest.mark.parametrize("validator", ["version", "hash"])
+def test_writers_that_retry_on_412_lose_no_update(race_db, validator, new_note, django_db_blocker):
+    url = f"/conditional/{race_db}/{validator}/{new_note.pk}/"
+    connections.settings[race_db]["ATOMIC_REQUESTS"] = True
+
+    first_reads = threading.Barrier(WRITERS)
+
+    def append_item(i):
+        client = APIClient()
+        for attempt in range(1, 4 * WRITERS):
+            current = client.get(url)
+            if attempt == 1:
+                first_reads.wait(timeout=60)  # all start from the same version
+            items = [*current.json()["checklist"], {"text": f"writer {i}", "done": False}]
+            response = client.patch(url, {"checklist": items}, format="json", HTTP_IF_MATCH=current["ETag"])
+            if response.status_code != 412:
+                return response.status_code, attempt
+        return None, attempt
+
+    try:
+        with django_db_blocker.unblock():
+            outcomes = _all_at_once(append_item)
+            stored = _stored(race_db, new_note.pk)
+    finally:
+        connections.settings[race_db]["ATOMIC_REQUESTS"] = False
+    assert [status for status, _ in outcomes] == [200] * WRITERS
+    assert sorted(item["text"] for item in stored.checklist) == sorted(f"writer {i}" for i in range(WRITERS))
+    assert stored.version == (1 + WRITERS if validator == "version" else 1)
+    assert sorted(attempts for _, attempts in outcomes)[:2] == [1, 2]  # one first-round winner, then retries
