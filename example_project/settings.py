@@ -51,6 +51,18 @@ DATABASES = {
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
+# The test suite runs the example on PostgreSQL too: EXAMPLE_POSTGRES="host:port:dbname".
+if os.environ.get("EXAMPLE_POSTGRES"):
+    _host, _port, _name = os.environ["EXAMPLE_POSTGRES"].split(":")
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": _host,
+        "PORT": _port,
+        "NAME": _name,
+        "USER": "postgres",
+        "ATOMIC_REQUESTS": True,
+        "OPTIONS": {"connect_timeout": 3},
+    }
 
 # runserver is one process, so local memory counts right here; under several
 # workers it would not, and django_api_errors.W004 says so.
