@@ -165,7 +165,7 @@ def _valid(key: str, value: Any) -> bool:
         return False
     if key in _POSITIVE and isinstance(value, timedelta) and value <= timedelta(0):
         return False
-    if key == "SCOPES_GETTER" and isinstance(value, str):
+    if key in ("SCOPES_GETTER", "BODY_HOOK") and isinstance(value, str):
         try:
             return callable(import_string(value))
         except ImportError:
@@ -182,6 +182,8 @@ def _hint(key: str, expected: str) -> str:
         return "Expected seconds (int) or a timedelta, greater than zero, or None."
     if key == "SCOPES_GETTER":
         return "Expected the dotted path of a callable(request), or None."
+    if key == "BODY_HOOK":
+        return "Expected the dotted path of a callable(body, problem, request), or None."
     return f"Expected {expected}."
 
 

@@ -6,12 +6,13 @@ so ``override_settings`` just works and the error path pays a dict lookup.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
 
 # name -> (default, accepted types).  The system checks validate against it.
 SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
@@ -50,6 +51,10 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     "PROBLEM_DETAILS": (False, (bool,)),
     # Views with ConditionalRequestMixin answer 428 to writes without If-Match.
     "REQUIRE_IF_MATCH": (False, (bool,)),
+    # Dotted path of callable(body, problem, request) -> dict | None, run on
+    # every JSON error body to add or rename members.  If it raises, the client
+    # gets a minimal server_error body and both errors are logged.
+    "BODY_HOOK": (None, (str, type(None))),
 }
 DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
 _cache: dict[str, Any] = {}
@@ -134,6 +139,15 @@ class Settings:
     @property
     def PROBLEM_DETAILS(self) -> bool:
         return bool(self._get("PROBLEM_DETAILS"))
+
+    @property
+    def BODY_HOOK(self) -> Callable[..., Any] | None:
+        try:
+            return _cache["BODY_HOOK()"]  # type: ignore[no-any-return]
+        except KeyError:
+            path = self._get("BODY_HOOK")
+            hook = _cache["BODY_HOOK()"] = import_string(path) if path else None
+            return hook
 
     @property
     def REQUIRE_IF_MATCH(self) -> bool:

@@ -65,6 +65,6 @@ class ErrorMiddleware:
         problem = problem_for(exception, request)
         if problem.status >= 500:
             return None
-        response = safe_render(problem, request)
+        response = safe_render(problem, request, exception)
         log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         return response

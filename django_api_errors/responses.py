@@ -125,6 +125,9 @@ def render(problem: Problem, request: Any) -> HttpResponse:
     else:
         body = build_body(problem, rid)
         content_type = "application/json"
+        hook = conf.settings.BODY_HOOK
+        if hook is not None:
+            body = hook(body, problem, request) or body
     response = HttpResponse(_dumps(body), status=problem.status, content_type=content_type)
     for name, value in problem.headers.items():
         response[name] = value
@@ -132,10 +135,15 @@ def render(problem: Problem, request: Any) -> HttpResponse:
     return response
 
 
-def safe_render(problem: Problem, request: HttpRequest | Any) -> HttpResponse:
-    """:func:`render`, falling back to a minimal body if formatting fails."""
+def safe_render(problem: Problem, request: HttpRequest | Any, exc: BaseException | None = None) -> HttpResponse:
+    """:func:`render`, falling back to a minimal body if formatting fails.
+
+    Both the formatting failure and ``exc``, the error being answered, are logged.
+    """
     try:
         return render(problem, request)
     except Exception:
         logger.exception("Formatting a %s error failed", problem.code)
+        if exc is not None:
+            logger.error("The %s error being formatted", problem.code, exc_info=exc)
         return minimal_response(request)

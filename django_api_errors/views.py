@@ -43,7 +43,7 @@ def _answer(request: HttpRequest, exception: BaseException, fallback: str) -> Ht
         # An exception Django routed here by its own type, but that the
         # mapping does not know, still answers with this view's code.
         problem = Problem.for_code(fallback)
-    return safe_render(problem, request)
+    return safe_render(problem, request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -70,7 +70,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return defaults.server_error(request)
     exception = sys.exc_info()[1]
     problem = problem_for(exception, request) if exception is not None else Problem.for_code("server_error")
-    response = safe_render(problem, request)
+    response = safe_render(problem, request, exception)
     if response.status_code >= 500:
         # Log here, with the request id, instead of Django's plainer line.
         log_response(
