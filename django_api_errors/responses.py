@@ -135,7 +135,9 @@ def render(problem: Problem, request: Any) -> HttpResponse:
     return response
 
 
-def safe_render(problem: Problem, request: HttpRequest | Any, exc: BaseException | None = None) -> HttpResponse:
+def safe_render(
+    problem: Problem, request: HttpRequest | Any, exc: BaseException | None = None
+) -> HttpResponse:
     """:func:`render`, falling back to a minimal body if formatting fails.
 
     Both the formatting failure and ``exc``, the error being answered, are logged.
