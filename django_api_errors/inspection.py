@@ -95,7 +95,9 @@ def _model(view: Any, serializer: Any) -> type[models.Model] | None:
 def has_unique_values(model: type[models.Model]) -> bool:
     """Can a client-supplied value collide with a stored row?"""
     meta = model._meta
-    if any(f.unique and not isinstance(f, AutoFieldMixin) for f in meta.concrete_fields):
+    # Values the server generates (auto keys, editable=False UUIDs) cannot collide
+    # with what a client sends.
+    if any(f.unique and f.editable and not isinstance(f, AutoFieldMixin) for f in meta.concrete_fields):
         return True
     return bool(meta.unique_together or meta.total_unique_constraints)
 
@@ -183,6 +185,8 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
         found.add(403, "insufficient_scope")
     if detail_route:
         found.add(404, "not_found")
+    elif method == "GET" and getattr(view, "pagination_class", None) is not None:
+        found.add(404, "not_found")  # DRF's paginators answer 404 to a page that does not exist
     found.add(405, "invalid_request")
     found.add(406, "invalid_request")
     model = _model(view, serializer)

@@ -64,3 +64,13 @@ def test_hook_is_not_applied_to_problem_details(client):
     with override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.add_support_link"}):
         response = client.get("/drf/raise/drf_not_found/", HTTP_ACCEPT="application/problem+json")
     assert "support" not in json.loads(response.content)
+
+
+@override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.broken_hook"})
+def test_a_failing_hook_on_a_csrf_failure(caplog):
+    from django.test import Client
+
+    with caplog.at_level(logging.ERROR):
+        response = Client(enforce_csrf_checks=True).post("/plain/csrf/")
+    assert_error(response, 500, "server_error")
+    assert any("hook exploded" in (r.exc_text or "") for r in caplog.records)

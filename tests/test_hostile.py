@@ -173,3 +173,33 @@ def test_host_not_allowed(alice):
     response = alice.post("/api/notes/", {"title": "evil"}, format="json", HTTP_HOST="evil.example")
     assert response.status_code == 400
     check(response, before)
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("page=abc", 404), ("page=0", 404), ("page=999999", 404), ("page=" + "9" * 400, 404),
+     ("note=abc", 400), ("note=-1", 400), ("note=" + "9" * 400, 400), ("note=1%00", 400)],
+)
+def test_invalid_pagination_and_filter_values(alice, query, status):
+    before = snapshot()
+    response = alice.get(f"/api/comment-refs/?{query}")
+    assert response.status_code == status, response.content
+    check(response, before)
+
+
+@pytest.mark.parametrize(
+    "ref", ["not-a-uuid", "00000000-0000-0000-0000-00000000000g", "1", "%00", "x" * 300,
+            "00000000-0000-0000-0000-000000000000"],
+)
+def test_invalid_uuid_lookups(alice, ref):
+    before = snapshot()
+    response = alice.get(f"/api/comment-refs/{ref}/")
+    assert response.status_code == 404, response.content
+    check(response, before)
+
+
+def test_valid_uuid_lookup_and_page(alice):
+    comment = Comment.objects.get()
+    assert alice.get(f"/api/comment-refs/{comment.ref}/").json()["text"] == comment.text
+    page = alice.get(f"/api/comment-refs/?note={comment.note_id}&page=1").json()
+    assert [item["ref"] for item in page["results"]] == [str(comment.ref)]

@@ -79,6 +79,8 @@ def test_list_and_comment_operations(schema):
     listing = _codes(schema, "/api/notes/", "get")
     assert not {"404", "409", "415", "429"} & set(listing)
     assert "409" not in _codes(schema, "/api/comments/{id}/", "delete")  # nothing protects a comment
+    assert _codes(schema, "/api/comment-refs/", "get")["404"] == ["not_found"]  # a page that does not exist
+    assert _codes(schema, "/api/comment-refs/{ref}/", "get")["404"] == ["not_found"]
     for route in ("/api/search/", "/api/stats/"):
         errors = _errors(schema, route, "get")
         assert error_codes(schema, errors["429"]) == ["usage_limit_exceeded"]

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -22,6 +24,8 @@ class Note(models.Model):
 class Comment(models.Model):
     # A note with comments cannot be deleted: the API answers 409.
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="comments")
+    # A public reference for links, looked up as a UUID (/api/comment-refs/<ref>/).
+    ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     text = models.CharField(max_length=500)
 

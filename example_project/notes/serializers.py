@@ -51,4 +51,4 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "note", "author", "text"]
+        fields = ["id", "ref", "note", "author", "text"]

@@ -7,6 +7,7 @@ router = DefaultRouter(trailing_slash=True)
 router.register("notes", views.NoteViewSet)
 router.register("shared-notes", views.SharedNoteViewSet, basename="shared-note")
 router.register("comments", views.CommentViewSet)
+router.register("comment-refs", views.CommentRefViewSet, basename="comment-ref")
 
 urlpatterns = [
     path("auth/login/", views.log_in, name="login"),

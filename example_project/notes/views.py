@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from django_api_errors.decorators import declares_errors
@@ -54,6 +55,35 @@ class CommentViewSet(viewsets.ModelViewSet):
     serializer_class = CommentSerializer
     permission_classes = [permissions.IsAuthenticated, HasScope, AuthorCanWrite]
     required_scopes = {"GET": READ, "POST": WRITE, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}
+
+
+class CommentFilter(serializers.Serializer):
+    # The bound keeps huge numbers out of the database driver (SQLite: OverflowError).
+    note = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
+class CommentPages(PageNumberPagination):
+    page_size = 20
+
+
+class CommentRefViewSet(viewsets.ReadOnlyModelViewSet):
+    """Comments by their public UUID reference, a page at a time, filtered by ``?note=``."""
+
+    queryset = Comment.objects.order_by("pk")
+    serializer_class = CommentSerializer
+    permission_classes = [permissions.IsAuthenticated, HasScope]
+    required_scopes = {"GET": READ, "HEAD": READ}
+    lookup_field = "ref"
+    pagination_class = CommentPages
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            params = CommentFilter(data=self.request.query_params)
+            params.is_valid(raise_exception=True)
+            if "note" in params.validated_data:
+                queryset = queryset.filter(note_id=params.validated_data["note"])
+        return queryset
 
 
 class SearchParams(serializers.Serializer):
