@@ -1,6 +1,8 @@
-"""The app's settings: one dict, ``API_ERRORS``, read each time it is used.
+"""The app's settings: one dict, ``API_ERRORS``, with the defaults filled in.
 
-Reading at use time keeps ``override_settings`` working without signals.
+The dict is looked up once and kept until ``setting_changed`` names it, so
+``override_settings`` just works and a project without ``API_ERRORS`` does not
+pay for Django's failed settings lookup on every error response.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 # name -> (default, accepted types).  The system checks validate against it.
 SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
@@ -35,10 +39,20 @@ DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()
 class Settings:
     """Attribute access to ``API_ERRORS`` with the defaults filled in."""
 
+    def __init__(self) -> None:
+        self._user: Mapping[str, Any] | None = None
+
     @property
     def user(self) -> Mapping[str, Any]:
-        value = getattr(django_settings, "API_ERRORS", None)
-        return value if isinstance(value, Mapping) else {}
+        user = self._user
+        if user is None:
+            value = getattr(django_settings, "API_ERRORS", None)
+            user = self._user = value if isinstance(value, Mapping) else {}
+        return user
+
+    def reload(self) -> None:
+        """Forget the cached ``API_ERRORS``; the next read looks it up again."""
+        self._user = None
 
     def _get(self, name: str) -> Any:
         return self.user.get(name, DEFAULTS[name])
@@ -74,3 +88,9 @@ class Settings:
 
 
 settings = Settings()
+
+
+@receiver(setting_changed)
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    if setting == "API_ERRORS":
+        settings.reload()
