@@ -108,28 +108,35 @@ def run(options: Options) -> dict[str, dict[str, float]]:
 
 
 def report(instructions: dict[str, dict[str, float]], configs: list[str]) -> list[str]:
-    """The Markdown section: thousands of instructions per request."""
-    from bench.run import label, table
+    """The Markdown section: thousands of instructions per request, and this app's ratios."""
+    from bench.run import MAX_OVER_DRF, label, table
 
-    ours, base = cases.OURS, cases.BASELINE
-    header = ["request", *(label(key) for key in configs)]
-    if ours in configs and base in configs:
-        header.append(f"{label(ours)} ÷ {label(base)}")
+    ours = cases.OURS
+    others = [key for key in configs if key != ours] if ours in configs else []
+    header = ["request", *(label(key) for key in configs), *(f"÷ {label(key)}" for key in others)]
     rows = []
     for request in cases.REQUESTS:
         row = [request.label]
         for key in configs:
             value = instructions.get(key, {}).get(request.key)
             row.append(f"{value / 1000:,.1f}" if value else "–")
-        if len(header) > len(configs) + 1:
-            mine, theirs = instructions[ours].get(request.key), instructions[base].get(request.key)
-            row.append(f"{mine / theirs:.3f}" if mine and theirs else "–")
+        mine = instructions.get(ours, {}).get(request.key)
+        for key in others:
+            theirs = instructions.get(key, {}).get(request.key)
+            cell = f"{mine / theirs:.3f}" if mine and theirs else "–"
+            limit = MAX_OVER_DRF.get(request.key)
+            if mine and theirs and key == cases.BASELINE and limit is not None:
+                cell += " ✓" if mine / theirs <= limit else " ✗"
+            elif mine and theirs and key != cases.BASELINE and request.status >= 400:
+                cell += " ✓" if mine < theirs else " ✗"
+            row.append(cell)
         rows.append(row)
     return [
         "### Instructions per response (callgrind)",
         "",
         "Thousands of instructions executed per request through the WSGI handler, counted by callgrind "
-        "(no noise from other processes; the same for every run on the same software).",
+        "(no noise from other processes: the same on every run of the same software), and this app's "
+        "count divided by each other configuration's; ✓/✗ against the targets.",
         "",
         *table(header, rows),
     ]

@@ -30,7 +30,9 @@ CONFIGS: tuple[Config, ...] = (
         "bench.settings.drf_standardized_errors",
         "drf-standardized-errors",
     ),
-    Config("drf_exceptions_hog", "drf-exceptions-hog", "bench.settings.drf_exceptions_hog", "drf-exceptions-hog"),
+    Config(
+        "drf_exceptions_hog", "drf-exceptions-hog", "bench.settings.drf_exceptions_hog", "drf-exceptions-hog"
+    ),
     Config("django_api_errors", "django-api-errors", "bench.settings.django_api_errors", "django-api-errors"),
 )
 BY_KEY = {config.key: config for config in CONFIGS}

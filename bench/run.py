@@ -38,6 +38,10 @@ SECTIONS: tuple[str, ...] = ("bench.conditional", "bench.throttle")
 MAX_OVER_DRF: dict[str, float] = {"404": 1.03, "400": 1.03, "429": 1.03, "500": 1.10}
 MAX_FIELD_GROWTH = 1.5
 MAX_RSS_GROWTH = 1024 * 1024
+CALLGRIND_N = 200
+
+DOCS = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- results: start -->", "<!-- results: end -->"
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,12 @@ class Options:
     """How much to measure.  The defaults are the committed run's counts."""
 
     configs: tuple[str, ...] = tuple(config.key for config in cases.CONFIGS)
-    rounds: int = 15
-    wsgi_n: int = 200
-    handler_n: int = 300
-    scale_budget: int = 20_000
+    # Many short batches: a batch that a neighbour's process preempts is an
+    # outlier the median ignores, where in a long batch it would be averaged in.
+    rounds: int = 61
+    wsgi_n: int = 50
+    handler_n: int = 100
+    scale_budget: int = 5_000
     memory_first: int = 1_000
     memory_total: int = 100_000
     callgrind_n: int = 0
@@ -67,7 +73,9 @@ class Worker:
 
     def __init__(self, config: cases.Config, python: str) -> None:
         self.config = config
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        env = dict(
+            os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        )
         self.process = subprocess.Popen(
             [python, "-m", "bench.worker", config.key],
             stdin=subprocess.PIPE,
@@ -103,7 +111,9 @@ def start(options: Options) -> dict[str, Worker]:
         for worker in workers.values():
             for key, seen in worker.ask("check").items():
                 if seen["status"] != seen["expected"]:
-                    raise RuntimeError(f"{worker.config.key}: {key} answered {seen['status']}: {seen['body']}")
+                    raise RuntimeError(
+                        f"{worker.config.key}: {key} answered {seen['status']}: {seen['body']}"
+                    )
     except BaseException:
         for worker in workers.values():
             worker.process.kill()
@@ -178,7 +188,12 @@ def measure(options: Options) -> Results:
             workers,
             options.rounds,
             [
-                (str(k), "handle", {"kind": f"fields={k}", "n": options.scale_n(k), "render": True}, options.scale_n(k))
+                (
+                    str(k),
+                    "handle",
+                    {"kind": f"fields={k}", "n": options.scale_n(k), "render": True},
+                    options.scale_n(k),
+                )
                 for k in cases.SCALE_FIELDS
             ],
         )
@@ -257,7 +272,9 @@ def report(results: Results, command: str) -> str:
         f"Measured {results.started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs ({cpu_model()}), "
         f"load average {load_b} before and {load_a} after.",
         "",
-        "Versions: " + ", ".join(f"{name} {version}" for name, version in sorted(results.versions.items())) + ".",
+        "Versions: "
+        + ", ".join(f"{name} {version}" for name, version in sorted(results.versions.items()))
+        + ".",
         "",
         f"Command: `{command}` — {options.rounds} interleaved rounds; per round {options.wsgi_n} requests "
         f"per row, {options.handler_n} handler calls per kind, about {options.scale_budget:,} field errors "
@@ -324,7 +341,10 @@ def report(results: Results, command: str) -> str:
         "returns `None` for a `RuntimeError` (Django's handler500 answers).",
         "",
     ]
-    rows = [[text, *(spread(results.handler[(key, kind)], 2) for key in configs)] for kind, text in cases.HANDLER_KINDS]
+    rows = [
+        [text, *(spread(results.handler[(key, kind)], 2) for key in configs)]
+        for kind, text in cases.HANDLER_KINDS
+    ]
     out += table(["exception", *map(label, configs)], rows)
 
     out += [
@@ -348,7 +368,12 @@ def report(results: Results, command: str) -> str:
         large = median(results.scale[(key, str(cases.SCALE_FIELDS[-1]))]) / cases.SCALE_FIELDS[-1]
         growth_cells.append(f"×{large / small:.2f}")
         if key == ours:
-            targets.append((f"per-field cost within {MAX_FIELD_GROWTH}× from 10 to 1,000", large / small <= MAX_FIELD_GROWTH))
+            targets.append(
+                (
+                    f"per-field cost within {MAX_FIELD_GROWTH}× from 10 to 1,000",
+                    large / small <= MAX_FIELD_GROWTH,
+                )
+            )
     rows.append(growth_cells)
     out += table(["validation error", *map(label, configs)], rows)
 
@@ -373,9 +398,12 @@ def report(results: Results, command: str) -> str:
             ]
         )
         if key == ours:
-            targets.append((f"memory flat (growth under {MAX_RSS_GROWTH / 2**20:.0f} MiB)", growth < MAX_RSS_GROWTH))
+            targets.append(
+                (f"memory flat (growth under {MAX_RSS_GROWTH / 2**20:.0f} MiB)", growth < MAX_RSS_GROWTH)
+            )
     out += table(
-        ["configuration", f"after {options.memory_first:,}", f"after {options.memory_total:,}", "growth"], rows
+        ["configuration", f"after {options.memory_first:,}", f"after {options.memory_total:,}", "growth"],
+        rows,
     )
 
     if results.instructions:
@@ -387,7 +415,9 @@ def report(results: Results, command: str) -> str:
     if results.sections:
         out += ["\n\n".join(results.sections)]
     else:
-        out += ["Not measured yet: `bench/conditional.py` and `bench/throttle.py` will add their sections here."]
+        out += [
+            "Not measured yet: `bench/conditional.py` and `bench/throttle.py` will add their sections here."
+        ]
 
     if ours:
         out += ["", "### Targets", ""]
@@ -402,8 +432,18 @@ def parse(argv: Sequence[str] | None) -> tuple[Options, argparse.Namespace]:
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--n", type=int, help="requests (and handler calls) per batch")
     parser.add_argument("--memory", type=int, help="error responses for the memory figure")
-    parser.add_argument("--callgrind", type=int, default=0, metavar="N", help="also count instructions of N requests")
+    parser.add_argument(
+        "--callgrind",
+        type=int,
+        metavar="N",
+        help=f"count instructions over N requests per row (default {CALLGRIND_N} with valgrind; 0: skip)",
+    )
     parser.add_argument("--output", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--update-docs",
+        action="store_true",
+        help=f"replace the results in {DOCS.relative_to(ROOT)} with this run's",
+    )
     args = parser.parse_args(argv)
     options = QUICK if args.quick else Options()
     if args.configs:
@@ -418,6 +458,10 @@ def parse(argv: Sequence[str] | None) -> tuple[Options, argparse.Namespace]:
         options = replace(options, wsgi_n=args.n, handler_n=args.n)
     if args.memory:
         options = replace(options, memory_total=args.memory, memory_first=max(1, args.memory // 100))
+    if args.callgrind is None:
+        from bench import callgrind
+
+        args.callgrind = 0 if callgrind.missing() else CALLGRIND_N
     options = replace(options, callgrind_n=args.callgrind)
     return options, args
 
@@ -429,4 +473,15 @@ def main(argv: Sequence[str] | None = None) -> str:
     sys.stdout.write(text)
     if args.output:
         args.output.write_text(text)
+    if args.update_docs:
+        update_docs(text)
     return text
+
+
+def update_docs(text: str, path: Path | None = None) -> None:
+    """Put ``text`` between the result markers of ``docs/benchmarks.md``."""
+    path = path or DOCS
+    doc = path.read_text()
+    head, rest = doc.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{text}{END}{tail}")
