@@ -468,7 +468,7 @@ def parse(argv: Sequence[str] | None) -> tuple[Options, argparse.Namespace]:
 
 def main(argv: Sequence[str] | None = None) -> str:
     options, args = parse(argv)
-    command = "make bench" + (f" BENCH_ARGS='{' '.join(argv)}'" if argv else "")
+    command = "make bench" + (f" BENCH_ARGS='{' '.join(measured)}'" if (measured := _measured(argv)) else "")
     text = report(measure(options), command)
     sys.stdout.write(text)
     if args.output:
@@ -476,6 +476,20 @@ def main(argv: Sequence[str] | None = None) -> str:
     if args.update_docs:
         update_docs(text)
     return text
+
+
+def _measured(argv: Sequence[str] | None) -> list[str]:
+    """The arguments that change what is measured (not where it is written)."""
+    out: list[str] = []
+    skip = False
+    for arg in argv or ():
+        if skip:
+            skip = False
+        elif arg == "--output":
+            skip = True
+        elif not arg.startswith(("--output=", "--update-docs")):
+            out.append(arg)
+    return out
 
 
 def update_docs(text: str, path: Path | None = None) -> None:

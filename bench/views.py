@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 ITEMS = {1: {"id": 1, "name": "bench", "qty": 3}}
 
 
-class SignupSerializer(serializers.Serializer):
+class SignupSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=50)
     age = serializers.IntegerField(min_value=0)
     email = serializers.EmailField()
@@ -22,17 +22,17 @@ class SignupSerializer(serializers.Serializer):
     slug = serializers.SlugField()
 
 
-class LineSerializer(serializers.Serializer):
+class LineSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     qty = serializers.IntegerField(min_value=1)
 
 
-class AddressSerializer(serializers.Serializer):
+class AddressSerializer(serializers.Serializer[Any]):
     city = serializers.CharField()
     postcode = serializers.RegexField(r"^\d{5}$")
 
 
-class OrderSerializer(serializers.Serializer):
+class OrderSerializer(serializers.Serializer[Any]):
     customer = serializers.CharField()
     items = LineSerializer(many=True)
     address = AddressSerializer(required=False)

@@ -17,9 +17,15 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from itertools import cycle, islice
-from typing import Any
+from typing import Any, cast
 
 from bench import cases
+
+Write = Callable[[bytes], object]
+
+
+def _write(data: bytes) -> None:
+    """WSGI's ``write()``; Django never calls it."""
 
 
 class Bench:
@@ -31,7 +37,7 @@ class Bench:
         self.application = get_wsgi_application()
         from rest_framework.settings import api_settings
 
-        self.handler: Callable[[Exception, dict[str, Any]], Any] = api_settings.EXCEPTION_HANDLER
+        self.handler = cast(Callable[[Exception, dict[str, Any]], Any], api_settings.EXCEPTION_HANDLER)
         self.environs = {request.key: cases.environ(request) for request in cases.REQUESTS}
         self.bodies = {request.key: request.body for request in cases.REQUESTS}
         self._exceptions: dict[str, Exception] = {}
@@ -41,8 +47,9 @@ class Bench:
     def call(self, key: str) -> tuple[int, bytes]:
         status: list[str] = []
 
-        def start_response(line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        def start_response(line: str, headers: list[tuple[str, str]], exc_info: Any = None, /) -> Write:
             status.append(line)
+            return _write
 
         result = self.application(cases.with_input(self.environs[key], self.bodies[key]), start_response)
         try:
@@ -60,8 +67,8 @@ class Bench:
         application = self.application
         with_input = cases.with_input
 
-        def start_response(line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-            pass
+        def start_response(line: str, headers: list[tuple[str, str]], exc_info: Any = None, /) -> Write:
+            return _write
 
         start = time.perf_counter_ns()
         for _ in range(n):
@@ -143,7 +150,7 @@ class Bench:
             view = context["view"]
             response.accepted_renderer = view.perform_content_negotiation(context["request"])[0]
             response.accepted_media_type = "application/json"
-            response.renderer_context = view.get_renderer_context()
+            response.renderer_context = view.get_renderer_context()  # type: ignore[attr-defined]
             response.render()
         return bytes(response.content)
 

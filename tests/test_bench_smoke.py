@@ -41,6 +41,9 @@ def test_the_benchmark_prints_its_tables(tmp_path, capsys):
         assert row in text
     assert "| request | DRF default | django-api-errors |" in text
     assert "drf-standardized-errors" not in text
+    # The command shown reproduces the measurement; where it was written is no part of it.
+    assert "Command: `make bench BENCH_ARGS='--quick --configs drf_default,django_api_errors" in text
+    assert "--output" not in text
 
 
 def test_update_docs_replaces_only_the_results(tmp_path):
