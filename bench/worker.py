@@ -198,6 +198,9 @@ class Bench:
         """Resident memory after ``first`` and after ``total`` mixed error responses."""
         keys = [request.key for request in cases.ERRORS]
         kinds = cycle(keys)
+        # Start from what serving needs, not from what earlier measurements left.
+        self._exceptions.clear()
+        gc.collect()
         for key in islice(kinds, first):
             self.call(key)
         gc.collect()
