@@ -171,6 +171,9 @@ def measure(options: Options) -> Results:
     try:
         for worker in workers.values():
             results.versions.update(worker.ask("versions"))
+        # Memory first, while each worker holds only what serving needs.
+        for key, worker in workers.items():
+            results.memory[key] = worker.ask("memory", first=options.memory_first, total=options.memory_total)
         results.wsgi = interleave(
             workers,
             options.rounds,
@@ -197,8 +200,6 @@ def measure(options: Options) -> Results:
                 for k in cases.SCALE_FIELDS
             ],
         )
-        for key, worker in workers.items():
-            results.memory[key] = worker.ask("memory", first=options.memory_first, total=options.memory_total)
         for name in SECTIONS:
             try:
                 module = importlib.import_module(name)
