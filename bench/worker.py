@@ -194,21 +194,22 @@ class Bench:
             found[config.dist] = metadata.version(config.dist)
         return found
 
-    def memory(self, first: int, total: int) -> dict[str, int]:
-        """Resident memory after ``first`` and after ``total`` mixed error responses."""
-        keys = [request.key for request in cases.ERRORS]
-        kinds = cycle(keys)
+    def memory(self, first: int, total: int) -> list[dict[str, int]]:
+        """Resident memory and live objects after ``first``, a tenth of ``total``
+        and ``total`` mixed error responses, each after a full collection."""
+        kinds = cycle([request.key for request in cases.ERRORS])
         # Start from what serving needs, not from what earlier measurements left.
         self._exceptions.clear()
         gc.collect()
-        for key in islice(kinds, first):
-            self.call(key)
-        gc.collect()
-        after_first = rss()
-        for key in islice(kinds, total - first):
-            self.call(key)
-        gc.collect()
-        return {"first": first, "total": total, "rss_first": after_first, "rss_total": rss()}
+        seen: list[dict[str, int]] = []
+        done = 0
+        for mark in sorted({first, max(first, total // 10), total}):
+            for key in islice(kinds, mark - done):
+                self.call(key)
+            done = mark
+            gc.collect()
+            seen.append({"responses": mark, "rss": rss(), "objects": len(gc.get_objects())})
+        return seen
 
 
 def rss() -> int:
