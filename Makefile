@@ -1,4 +1,5 @@
 # Two commands do everything:  `make run` (the example API)  and  `make test`.
+# `make bench` measures the error path against DRF's default and the peers.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 DJANGO_SPEC ?= Django>=5.2,<5.3
 
-.PHONY: run test demo lint typecheck clean
+.PHONY: run test demo lint typecheck clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,5 +31,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# The benchmark has its own environment, with the peers it is measured against.
+BENCH_VENV := bench/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+# `make bench BENCH_ARGS=--quick` for small counts; see docs/benchmarks.md.
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .coverage db.sqlite3
+	rm -rf $(VENV) $(BENCH_VENV) bench/.build .pytest_cache .coverage db.sqlite3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,11 +41,22 @@ class Problem:
         entry = codes.get(code)
         if entry is None:
             raise KeyError(f"unknown error code {code!r}")
-        return cls(code, entry.status, description or entry.description, **kwargs)
+        # Not ``description or ...``: the truth test of a lazy text translates it.
+        if description is None or (isinstance(description, str) and not description):
+            description = entry.description
+        return cls(code, entry.status, description, **kwargs)
 
 
 def _meta_key(header: str) -> str:
     return "HTTP_" + header.upper().replace("-", "_")
+
+
+def new_request_id() -> str:
+    """A random version 4 UUID in hex, like ``uuid.uuid4().hex`` without the ``UUID`` object."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 def get_request_id(request: Any) -> str:
@@ -58,7 +69,7 @@ def get_request_id(request: Any) -> str:
     if rid is None:
         meta = getattr(django_request, "META", {})
         incoming = meta.get(_meta_key(conf.settings.REQUEST_ID_HEADER), "")
-        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else new_request_id()
         try:
             setattr(django_request, _REQUEST_ID_ATTR, rid)
         except AttributeError:  # pragma: no cover - exotic request objects
@@ -91,8 +102,13 @@ def build_body(problem: Problem, request_id: str) -> dict[str, Any]:
     return body
 
 
+# One encoder for every body: json.dumps() builds a new one per call for
+# any options but the defaults.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=force_str)
+
+
 def _dumps(body: Mapping[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=force_str).encode()
+    return _ENCODER.encode(body).encode()
 
 
 MINIMAL_BODY = b'{"error":"server_error","error_description":"The server failed to handle the request."}'
@@ -102,7 +118,7 @@ def minimal_response(request: Any = None) -> HttpResponse:
     """A valid ``server_error`` answer that cannot fail to build."""
     response = HttpResponse(MINIMAL_BODY, status=500, content_type="application/json")
     try:
-        rid = get_request_id(request) if request is not None else uuid.uuid4().hex
+        rid = get_request_id(request) if request is not None else new_request_id()
         response.content = _dumps(
             {
                 "error": "server_error",

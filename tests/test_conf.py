@@ -30,3 +30,9 @@ def test_problem_details_setting_is_validated():
         assert [m.id for m in checks.check_settings()] == ["django_api_errors.E002"]
     with override_settings(API_ERRORS={"PROBLEM_DETAILS": True}):
         assert checks.check_settings() == []
+
+
+def test_a_setting_that_is_not_a_dict_reads_as_empty():
+    with override_settings(API_ERRORS=["not", "a", "dict"]):
+        assert conf.settings.user == {}
+        assert conf.settings.REQUEST_ID_HEADER == "X-Request-ID"

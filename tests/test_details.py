@@ -74,3 +74,12 @@ def test_thousand_errors_all_reported(api_client):
     payload = {"customer": "x", "items": [{"qty": 0}] * 500, "tags": [], "meta": {}}
     body = assert_error(api_client.post("/drf/orders/", payload, format="json"), 400, "invalid_request")
     assert len(body["details"]) == 1000
+
+
+def test_a_message_outside_a_list_is_one_entry():
+    detail = {"title": ErrorDetail("Too long.", code="max_length"), "items": [{"qty": "Too few."}]}
+    assert details.from_drf(detail) == [
+        {"field": "title", "code": "max_length", "message": "Too long."},
+        {"field": "items.0.qty", "code": "invalid", "message": "Too few."},
+    ]
+    assert details.from_drf("Just text.") == [{"field": None, "code": "invalid", "message": "Just text."}]

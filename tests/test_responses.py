@@ -142,3 +142,29 @@ def test_subclass_of_a_code_registered_later():
         assert_error(_handle(Teapot()), 418, "teapot")
     finally:
         codes.unregister("teapot")
+
+
+def test_new_request_ids_are_uuid4_hex():
+    import uuid
+
+    from django_api_errors.responses import new_request_id
+
+    ids = {new_request_id() for _ in range(50)}
+    assert len(ids) == 50
+    for rid in ids:
+        parsed = uuid.UUID(rid)
+        assert parsed.hex == rid
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+
+
+def test_for_code_keeps_a_lazy_description_lazy():
+    from django.utils.functional import Promise
+
+    from django_api_errors.handlers import NO_ROUTE
+    from django_api_errors.responses import Problem
+
+    assert Problem.for_code("not_found", NO_ROUTE).description is NO_ROUTE
+    assert isinstance(Problem.for_code("not_found").description, Promise)
+    # An empty text falls back to the code's own wording.
+    assert Problem.for_code("not_found", "").description == codes.get("not_found").description

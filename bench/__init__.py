@@ -1,0 +1,4 @@
+"""Benchmarks of the error path against DRF's default handler and the peers.
+
+Run with ``make bench``; see ``docs/benchmarks.md``.
+"""

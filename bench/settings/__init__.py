@@ -1,0 +1,1 @@
+"""One minimal settings module per measured configuration (see ``base``)."""

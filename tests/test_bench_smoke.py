@@ -1,0 +1,58 @@
+"""The benchmark runs end to end on tiny counts and prints its tables.
+
+Only DRF's default and this app are measured here: the peers are installed
+by ``make bench`` in its own environment, not in the test environment.  No
+figure is checked; timing belongs to ``make bench``, not to the suite.
+"""
+
+from pathlib import Path
+
+from bench import run
+
+TINY = [
+    "--quick",
+    "--configs",
+    "drf_default,django_api_errors",
+    "--rounds",
+    "1",
+    "--n",
+    "2",
+    "--memory",
+    "12",
+]
+
+
+def test_the_benchmark_prints_its_tables(tmp_path, capsys):
+    out = tmp_path / "report.md"
+    text = run.main([*TINY, "--callgrind", "0", "--output", str(out)])
+
+    assert capsys.readouterr().out == text == out.read_text()
+    for heading in (
+        "### Per response through Django's WSGI handler",
+        "### django-api-errors against the others, per response",
+        "### The handler function alone",
+        "### Scaling with the number of field errors",
+        "### Memory",
+        "### Conditional requests and throttling",
+        "### Targets",
+    ):
+        assert heading in text
+    for row in ("| 200 (baseline) |", "| 404 not found |", "| 400 nested |", "| 500 server error |"):
+        assert row in text
+    assert "| request | DRF default | django-api-errors |" in text
+    assert "drf-standardized-errors" not in text
+    # The command shown reproduces the measurement; where it was written is no part of it.
+    assert "Command: `make bench BENCH_ARGS='--quick --configs drf_default,django_api_errors" in text
+    assert "--output" not in text
+
+
+def test_update_docs_replaces_only_the_results(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(f"intro\n{run.START}\nold\n{run.END}\noutro\n")
+    run.update_docs("new\n", doc)
+    assert doc.read_text() == f"intro\n{run.START}\nnew\n{run.END}\noutro\n"
+
+
+def test_the_docs_have_the_result_markers():
+    doc = Path(run.DOCS).read_text()
+    assert run.START in doc and run.END in doc
