@@ -3,8 +3,8 @@ import os
 import re
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.servers import postgres_server  # noqa: F401 - session fixtures shared by every module
@@ -60,6 +60,17 @@ def client():
     # Django's client re-raises exceptions it sees through got_request_exception;
     # a real client sees the 500 response, and so should the tests.
     return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def alice(db):
+    """A client of the seeded example API, holding alice's token with every scope."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=None)
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION="Bearer alice-full")
+    return client
 
 
 @pytest.fixture

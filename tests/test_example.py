@@ -1,21 +1,12 @@
 """The example API's own behaviour through the test client."""
 
 import pytest
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from example_project.notes.models import Note
 from tests.conftest import assert_error
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    call_command("seed_demo", stdout=None)
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION="Bearer alice-full")
-    return client
 
 
 def test_duplicate_title_is_a_conflict(alice):

@@ -4,11 +4,9 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.test import APIClient
 
 from example_project.notes.models import Comment, Note
 from tests.conftest import LEAK_MARKERS
@@ -17,14 +15,6 @@ pytestmark = pytest.mark.django_db
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 HEADER_SAFE = re.compile(r"[\x21-\x7e ]*")
-
-
-@pytest.fixture
-def alice():
-    call_command("seed_demo", stdout=None)
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION="Bearer alice-full")
-    return client
 
 
 def snapshot():
