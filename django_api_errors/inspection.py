@@ -44,8 +44,10 @@ class ViewErrors:
     statuses: dict[int, list[str]] = field(default_factory=dict)
     field_codes: dict[int, list[str]] = field(default_factory=dict)
 
-    def add(self, status: int, code: str) -> None:
-        found = self.statuses.setdefault(status, [])
+    def add(self, code: str, status: int | None = None) -> None:
+        """Add ``code`` under its own status from the table, or under ``status``
+        for the statuses without a row of their own (405, 406, 413, 428)."""
+        found = self.statuses.setdefault(status or codes.status_of(code), [])
         if code not in found:
             found.append(code)
 
@@ -171,53 +173,53 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
     throttles = view_components(view, "get_throttles", "throttle_classes")
     parsers = view_components(view, "get_parsers", "parser_classes") if method in BODY_METHODS else []
 
-    found.add(400, "invalid_request")  # malformed requests, on any operation
+    found.add("invalid_request")  # malformed requests, on any operation
     guarded = any(not _is(p, permissions.AllowAny) for p in perms)
     if authenticators or guarded:
-        found.add(401, "unauthorized_client")
+        found.add("unauthorized_client")
     if guarded and any(_is(a, SessionAuthentication) for a in authenticators):
-        found.add(401, "session_expired")  # a session cookie that outlived its session
+        found.add("session_expired")  # a session cookie that outlived its session
     if guarded:
-        found.add(403, "access_denied")
+        found.add("access_denied")
     if method in UNSAFE_METHODS and any(_is(a, SessionAuthentication) for a in authenticators):
-        found.add(403, "access_denied")  # CSRF
+        found.add("access_denied")  # CSRF
     if _requires_scopes(view, method):
-        found.add(403, "insufficient_scope")
+        found.add("insufficient_scope")
     if detail_route:
-        found.add(404, "not_found")
+        found.add("not_found")
     elif method == "GET" and getattr(view, "pagination_class", None) is not None:
-        found.add(404, "not_found")  # DRF's paginators answer 404 to a page that does not exist
-    found.add(405, "invalid_request")
-    found.add(406, "invalid_request")
+        found.add("not_found")  # DRF's paginators answer 404 to a page that does not exist
+    found.add("invalid_request", 405)
+    found.add("invalid_request", 406)
     model = _model(view, serializer)
     if serializer is not None:
         found.field_codes[400] = field_error_codes(serializer)
         if "unique" in found.field_codes[400]:
-            found.add(409, "conflict")
+            found.add("conflict")
             found.field_codes[409] = ["unique"]
     if model is not None and method in BODY_METHODS and has_unique_values(model):
-        found.add(409, "conflict")
+        found.add("conflict")
     if model is not None and method == "DELETE" and has_protected_relations(model):
-        found.add(409, "conflict")
+        found.add("conflict")
     if (detail_route or method in UNSAFE_METHODS) and _conditional(view):
         # If-Match / If-Unmodified-Since fail with 412 on reads and writes alike;
         # a write without If-Match may be refused with 428.
-        found.add(412, "precondition_failed")
+        found.add("precondition_failed")
         if method in WRITE_METHODS:
-            found.add(428, "precondition_failed")
+            found.add("precondition_failed", 428)
             # A write without a precondition that loses a race answers 409.
-            found.add(409, "conflict")
+            found.add("conflict")
     if any(_is(p, MultiPartParser) for p in parsers):
-        found.add(413, "invalid_request")  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+        found.add("invalid_request", 413)  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
     if parsers:
-        found.add(415, "invalid_content_type")
+        found.add("invalid_content_type")
     if throttles:
-        found.add(429, "usage_limit_exceeded")
-    found.add(500, "server_error")
+        found.add("usage_limit_exceeded")
+    found.add("server_error")
     for code in declared_codes(view, method, [*authenticators, *perms, *throttles, *parsers]):
         entry = codes.get(code)
         if entry is None:
             raise ImproperlyConfigured(f"{type(view).__name__} declares the unknown error code {code!r}.")
-        found.add(entry.status, code)
+        found.add(code)
     found.statuses = dict(sorted(found.statuses.items()))
     return found
