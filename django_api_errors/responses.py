@@ -111,7 +111,10 @@ def _dumps(body: Mapping[str, Any]) -> bytes:
     return _ENCODER.encode(body).encode()
 
 
-MINIMAL_BODY = b'{"error":"server_error","error_description":"The server failed to handle the request."}'
+# The last resort when building a body failed: plain English, no table lookup,
+# no translation, so nothing here can fail again.
+_FALLBACK = {"error": "server_error", "error_description": "The server failed to handle the request."}
+MINIMAL_BODY = json.dumps(_FALLBACK, separators=(",", ":")).encode()
 
 
 def minimal_response(request: Any = None) -> HttpResponse:
@@ -119,13 +122,7 @@ def minimal_response(request: Any = None) -> HttpResponse:
     response = HttpResponse(MINIMAL_BODY, status=500, content_type="application/json")
     try:
         rid = get_request_id(request) if request is not None else new_request_id()
-        response.content = _dumps(
-            {
-                "error": "server_error",
-                "error_description": "The server failed to handle the request.",
-                "request_id": rid,
-            }
-        )
+        response.content = _dumps({**_FALLBACK, "request_id": rid})
         response[conf.settings.REQUEST_ID_HEADER] = rid
     except Exception:  # pragma: no cover - the fallback of the fallback
         pass

@@ -82,3 +82,16 @@ def test_formatting_failure_still_answers_json(client, monkeypatch, caplog, kind
 def test_minimal_response_without_request():
     response = responses.minimal_response()
     assert json.loads(response.content)["error"] == "server_error"
+
+
+def test_fallback_body_says_what_the_table_says():
+    # The fallback copies the table's wording so that it needs no lookup; keep them equal.
+    from django.utils import translation
+
+    from django_api_errors import codes
+
+    entry = codes.get("server_error")
+    response = responses.minimal_response()
+    with translation.override("en"):
+        assert json.loads(responses.MINIMAL_BODY)["error_description"] == str(entry.description)
+    assert response.status_code == entry.status

@@ -2,7 +2,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 
 class Note(models.Model):
@@ -43,11 +42,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token of {self.user_id}"
-
-    @property
-    def expired(self) -> bool:
-        return self.expires <= timezone.now()
-
-    @property
-    def scope_set(self) -> set[str]:
-        return set(self.scopes.split())
