@@ -185,9 +185,7 @@ def report(args: argparse.Namespace, sizes: dict[str, int], medians: dict[str, f
         f"DRF {rest_framework.__version__}, SQLite file database, ATOMIC_REQUESTS on"
     )
     print(f"- command: `{' '.join([Path(sys.executable).name, *sys.argv])}`")
-    print(
-        f"- {args.rounds} interleaved rounds of {args.requests} requests per case, median of round means\n"
-    )
+    print(f"- {args.rounds} interleaved rounds of {args.requests} requests per case, median of round means\n")
     print("| validator | representation | 200 | 304 | 304 / 200 | 200 to a stale If-None-Match |")
     print("|---|---|---|---|---|---|")
     for validator in ("version", "hash"):

@@ -46,6 +46,7 @@ def run_section(name: str, args: Sequence[str]) -> str:
         return f"### `python -m {name}`\n\nNot measured in this run: {reason}"
     return f"### `python -m {name}`\n\n```\n{done.stdout.strip()}\n```"
 
+
 # Targets of issue 7: this app's median per error response over DRF's default.
 MAX_OVER_DRF: dict[str, float] = {"404": 1.03, "400": 1.03, "429": 1.03, "500": 1.10}
 MAX_FIELD_GROWTH = 1.5

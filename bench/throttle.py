@@ -136,10 +136,14 @@ def main() -> None:
     import rest_framework
 
     server = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
-    print(f"python {platform.python_version()}, Django {django.get_version()}, DRF {rest_framework.VERSION}, "
-          f"redis-py {redis.__version__}, {' '.join(server[:3])}")
-    print(f"{platform.platform()}, {os.cpu_count()} CPUs; {args.rounds} rounds of "
-          f"{args.clients} clients x {args.requests} requests, Django's RedisCache on 127.0.0.1")
+    print(
+        f"python {platform.python_version()}, Django {django.get_version()}, DRF {rest_framework.VERSION}, "
+        f"redis-py {redis.__version__}, {' '.join(server[:3])}"
+    )
+    print(
+        f"{platform.platform()}, {os.cpu_count()} CPUs; {args.rounds} rounds of "
+        f"{args.clients} clients x {args.requests} requests, Django's RedisCache on 127.0.0.1"
+    )
     medians = {name: statistics.median(times) for name, times in results.items()}
     for name, median in medians.items():
         print(f"  {name:28s} median {median:8.1f} us/request")

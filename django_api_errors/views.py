@@ -24,8 +24,7 @@ from django_api_errors.handlers import problem_for
 from django_api_errors.responses import Problem, get_request_id, safe_render
 
 CSRF_FAILED = _(
-    "CSRF verification failed: send the CSRF token with requests that "
-    "authenticate with a session cookie."
+    "CSRF verification failed: send the CSRF token with requests that authenticate with a session cookie."
 )
 
 

@@ -87,7 +87,9 @@ def race_views(alias):
 
 
 def _routes(prefix, viewset, wrap=lambda view: view):
-    detail = viewset.as_view({"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"})
+    detail = viewset.as_view(
+        {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+    )
     listing = viewset.as_view({"get": "list", "post": "create"})
     return [path(f"{prefix}/", wrap(listing)), path(f"{prefix}/<int:pk>/", wrap(detail))]
 

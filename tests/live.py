@@ -61,7 +61,9 @@ def manage(*args: str, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def example_api(tmp_path: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def example_api(
+    tmp_path: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Migrate and seed a fresh SQLite database, serve it with gunicorn, yield the base URL."""
     env = {
         **os.environ,
@@ -75,10 +77,21 @@ def example_api(tmp_path: Path, *, workers: int = 2, extra_env: dict[str, str] |
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "example_project.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "example_project.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, process)

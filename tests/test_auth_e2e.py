@@ -24,7 +24,8 @@ def expire(database, session_key):
     """What the clock does to a session: its expire_date passes."""
     with closing(sqlite3.connect(database)) as conn, conn:
         cursor = conn.execute(
-            "UPDATE django_session SET expire_date = '2000-01-01 00:00:00' WHERE session_key = ?", (session_key,)
+            "UPDATE django_session SET expire_date = '2000-01-01 00:00:00' WHERE session_key = ?",
+            (session_key,),
         )
         return cursor.rowcount
 

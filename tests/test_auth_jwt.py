@@ -85,7 +85,9 @@ def test_expired_and_tampered_is_not_session_expired(alice):
 
 def test_wrongly_signed(alice):
     claims = dict(AccessToken.for_user(alice).payload)
-    assert_refused(call(jwt.encode(claims, "not-the-signing-key-but-long-enough-for-hs256", algorithm="HS256")))
+    assert_refused(
+        call(jwt.encode(claims, "not-the-signing-key-but-long-enough-for-hs256", algorithm="HS256"))
+    )
 
 
 @pytest.mark.parametrize("raw", ["not-a-jwt", "a.b.c", "e30.e30.e30"])

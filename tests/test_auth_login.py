@@ -21,9 +21,7 @@ def alice(django_user_model):
 
 def attempt(username, password):
     client = Client(raise_request_exception=False)
-    return client.post(
-        "/api/auth/login/", {"username": username, "password": password}, content_type=JSON
-    )
+    return client.post("/api/auth/login/", {"username": username, "password": password}, content_type=JSON)
 
 
 def without_request_id(response):

@@ -18,8 +18,12 @@ def add_support_link(body, problem, request):
 
 
 def replace_body(body, problem, request):
-    return {"code": body["error"], "request_id": body["request_id"], "error": body["error"],
-            "error_description": body["error_description"]}
+    return {
+        "code": body["error"],
+        "request_id": body["request_id"],
+        "error": body["error"],
+        "error_description": body["error_description"],
+    }
 
 
 def broken_hook(body, problem, request):
@@ -39,8 +43,16 @@ def test_hook_may_return_a_new_body(client):
     assert body["code"] == "precondition_failed" and "error_uri" not in body
 
 
-@pytest.mark.parametrize(("kind", "name"), [("drf", "drf_not_found"), ("plain", "http404"), ("drf", "unexpected"),
-                                             ("plain", "unexpected"), ("plain", "integrity_unique")])
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        ("drf", "drf_not_found"),
+        ("plain", "http404"),
+        ("drf", "unexpected"),
+        ("plain", "unexpected"),
+        ("plain", "integrity_unique"),
+    ],
+)
 @override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.broken_hook"})
 def test_a_failing_hook_still_answers_a_valid_server_error(client, caplog, kind, name):
     with caplog.at_level(logging.ERROR):
@@ -49,8 +61,12 @@ def test_a_failing_hook_still_answers_a_valid_server_error(client, caplog, kind,
     assert "hook exploded" not in response.content.decode()
     logged = "\n".join((r.getMessage() + (r.exc_text or "")) for r in caplog.records)
     assert "hook exploded" in logged  # the hook's own failure
-    original = {"drf_not_found": "NotFound", "http404": "Http404", "unexpected": "ValueError",
-                "integrity_unique": "IntegrityError"}[name]
+    original = {
+        "drf_not_found": "NotFound",
+        "http404": "Http404",
+        "unexpected": "ValueError",
+        "integrity_unique": "IntegrityError",
+    }[name]
     assert original in logged  # and the error it was formatting
     assert body["request_id"] == response["X-Request-ID"]
 

@@ -167,7 +167,9 @@ def test_304_and_412_do_not_serialize_with_a_version_field(alice, url, etag, mon
 
     monkeypatch.setattr(NoteSerializer, "to_representation", refuse)
     assert alice.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert_error(alice.patch(url, {"title": "x"}, format="json", HTTP_IF_MATCH='"stale"'), 412, "precondition_failed")
+    assert_error(
+        alice.patch(url, {"title": "x"}, format="json", HTTP_IF_MATCH='"stale"'), 412, "precondition_failed"
+    )
 
 
 # If-Match and If-Unmodified-Since on writes --------------------------------
@@ -180,7 +182,9 @@ def test_write_with_current_etag_returns_the_new_one(alice, url, etag, note):
     assert response["ETag"] == alice.get(url)["ETag"]
     assert response["Last-Modified"] == alice.get(url)["Last-Modified"]
     assert _stored(note) == ("Changed", 2)
-    response = alice.put(url, {"title": "Replaced", "body": ""}, format="json", HTTP_IF_MATCH=response["ETag"])
+    response = alice.put(
+        url, {"title": "Replaced", "body": ""}, format="json", HTTP_IF_MATCH=response["ETag"]
+    )
     assert response.status_code == 200
     assert _stored(note) == ("Replaced", 3)
 
@@ -208,7 +212,7 @@ def test_if_match_forms_that_pass(alice, url, etag, form):
 
 
 @pytest.mark.parametrize(
-    "form", ["W/{tag}", '"other"', "{bare}", '{tag} junk', '{tag}, *', '{tag}, "unclosed', "{tag};"]
+    "form", ["W/{tag}", '"other"', "{bare}", "{tag} junk", "{tag}, *", '{tag}, "unclosed', "{tag};"]
 )
 def test_if_match_weak_other_or_malformed_fails(alice, url, etag, note, form):
     value = form.format(tag=etag, bare=etag.strip('"'))
@@ -230,7 +234,9 @@ def test_preconditions_come_before_the_body(alice, url, etag):
 def test_if_unmodified_since(alice, url, note):
     last_modified = alice.get(url)["Last-Modified"]
     body = assert_error(
-        alice.patch(url, {"title": "A"}, format="json", HTTP_IF_UNMODIFIED_SINCE=PAST), 412, "precondition_failed"
+        alice.patch(url, {"title": "A"}, format="json", HTTP_IF_UNMODIFIED_SINCE=PAST),
+        412,
+        "precondition_failed",
     )
     assert "If-Unmodified-Since" in body["error_description"]
     assert _stored(note) == ("Groceries", 1)
@@ -242,22 +248,29 @@ def test_if_unmodified_since(alice, url, note):
 
 
 def test_if_unmodified_since_is_ignored_with_if_match(alice, url, etag):
-    response = alice.patch(url, {"title": "A"}, format="json", HTTP_IF_MATCH=etag, HTTP_IF_UNMODIFIED_SINCE=PAST)
+    response = alice.patch(
+        url, {"title": "A"}, format="json", HTTP_IF_MATCH=etag, HTTP_IF_UNMODIFIED_SINCE=PAST
+    )
     assert response.status_code == 200
 
 
 def test_if_unmodified_since_is_ignored_without_a_modification_time(open_note):
     client = _client()
-    response = client.patch(f"/conditional/hashed/{open_note.pk}/", {"title": "A"}, format="json",
-                            HTTP_IF_UNMODIFIED_SINCE=PAST)
+    response = client.patch(
+        f"/conditional/hashed/{open_note.pk}/", {"title": "A"}, format="json", HTTP_IF_UNMODIFIED_SINCE=PAST
+    )
     assert response.status_code == 200
     assert not response.has_header("Last-Modified")
-    response = client.patch(f"/conditional/hashed-dated/{open_note.pk}/", {"title": "B"}, format="json",
-                            HTTP_IF_UNMODIFIED_SINCE=PAST)
+    response = client.patch(
+        f"/conditional/hashed-dated/{open_note.pk}/",
+        {"title": "B"},
+        format="json",
+        HTTP_IF_UNMODIFIED_SINCE=PAST,
+    )
     assert_error(response, 412, "precondition_failed")
 
 
-@pytest.mark.parametrize("form", ["*", "{tag}", 'W/{tag}', "malformed"])
+@pytest.mark.parametrize("form", ["*", "{tag}", "W/{tag}", "malformed"])
 def test_if_none_match_on_writes_is_412(alice, url, etag, note, form):
     response = alice.patch(url, {"title": "A"}, format="json", HTTP_IF_NONE_MATCH=form.format(tag=etag))
     assert_error(response, 412, "precondition_failed")
@@ -265,7 +278,9 @@ def test_if_none_match_on_writes_is_412(alice, url, etag, note, form):
 
 
 def test_if_none_match_with_another_tag_lets_the_write_through(alice, url, etag):
-    response = alice.patch(url, {"title": "A"}, format="json", HTTP_IF_MATCH=etag, HTTP_IF_NONE_MATCH='"other"')
+    response = alice.patch(
+        url, {"title": "A"}, format="json", HTTP_IF_MATCH=etag, HTTP_IF_NONE_MATCH='"other"'
+    )
     assert response.status_code == 200
 
 
@@ -306,7 +321,9 @@ def test_shared_notes_require_if_match(alice, note, etag):
     url = f"/api/shared-notes/{note.pk}/"
     for value in (None, "*"):
         headers = {"HTTP_IF_MATCH": value} if value else {}
-        body = assert_error(alice.patch(url, {"title": "A"}, format="json", **headers), 428, "precondition_failed")
+        body = assert_error(
+            alice.patch(url, {"title": "A"}, format="json", **headers), 428, "precondition_failed"
+        )
         assert "If-Match" in body["error_description"]
         assert_error(alice.delete(url, **headers), 428, "precondition_failed")
     assert _stored(note) == ("Groceries", 1)
@@ -338,7 +355,9 @@ def test_hash_fallback(open_note):
     response = client.patch(url, {"checklist": [{"text": "b"}]}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 200
     assert response["ETag"] == client.get(url)["ETag"] != etag
-    assert_error(client.patch(url, {"title": "late"}, format="json", HTTP_IF_MATCH=etag), 412, "precondition_failed")
+    assert_error(
+        client.patch(url, {"title": "late"}, format="json", HTTP_IF_MATCH=etag), 412, "precondition_failed"
+    )
     assert client.delete(url, HTTP_IF_MATCH=response["ETag"]).status_code == 204
 
 
@@ -415,8 +434,12 @@ def test_paginated_prefetched_list_without_cache_control(open_note):
     assert not first.has_header("Cache-Control")
     assert client.get("/conditional/paged/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get("/conditional/paged/?page=2")["ETag"] != first["ETag"]
-    response = client.patch(f"/conditional/paged/{open_note.pk}/", {"title": "A"}, format="json",
-                            HTTP_IF_MATCH=client.get(f"/conditional/paged/{open_note.pk}/")["ETag"])
+    response = client.patch(
+        f"/conditional/paged/{open_note.pk}/",
+        {"title": "A"},
+        format="json",
+        HTTP_IF_MATCH=client.get(f"/conditional/paged/{open_note.pk}/")["ETag"],
+    )
     assert response.status_code == 200
     assert client.get("/conditional/paged/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 

@@ -23,8 +23,9 @@ def base_url(tmp_path_factory):
 
 @pytest.fixture
 def note_url(base_url):
-    response = requests.post(f"{base_url}/api/notes/", json={"title": f"Race {uuid.uuid4()}"}, headers=ALICE,
-                             timeout=30)
+    response = requests.post(
+        f"{base_url}/api/notes/", json={"title": f"Race {uuid.uuid4()}"}, headers=ALICE, timeout=30
+    )
     assert response.status_code == 201, response.text
     return f"{base_url}/api/notes/{response.json()['id']}/"
 
@@ -81,7 +82,9 @@ def test_writers_that_retry_on_412_lose_no_update(note_url):
     assert [status for status, _ in outcomes] == [200] * WRITERS
     assert sorted(attempts for _, attempts in outcomes)[:2] == [0, 1]  # one first-round winner
     stored = requests.get(note_url, headers=ALICE, timeout=30).json()
-    assert sorted(item["text"] for item in stored["checklist"]) == sorted(f"writer {i}" for i in range(WRITERS))
+    assert sorted(item["text"] for item in stored["checklist"]) == sorted(
+        f"writer {i}" for i in range(WRITERS)
+    )
     assert stored["version"] == 1 + WRITERS
 
 

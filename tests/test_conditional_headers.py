@@ -106,14 +106,21 @@ def test_what_names_a_state():
 
 
 def test_representation_tag_follows_the_data_not_the_key_order():
-    data = {"b": [1, {"when": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)}], "a": Decimal("1.50")}
+    data = {
+        "b": [1, {"when": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)}],
+        "a": Decimal("1.50"),
+    }
     assert representation_tag(data) == representation_tag(dict(reversed(list(data.items()))))
     assert representation_tag(data) != representation_tag({**data, "a": Decimal("1.51")})
 
 
 def test_version_tag_names_model_row_and_version():
-    tags = {version_tag("notes.Note", 1, 1), version_tag("notes.Note", 1, 2), version_tag("notes.Note", 2, 1),
-            version_tag("notes.Comment", 1, 1)}
+    tags = {
+        version_tag("notes.Note", 1, 1),
+        version_tag("notes.Note", 1, 2),
+        version_tag("notes.Note", 2, 1),
+        version_tag("notes.Comment", 1, 1),
+    }
     assert len(tags) == 4
     assert version_tag("notes.Note", 1, 1) == version_tag("notes.Note", "1", "1")
 

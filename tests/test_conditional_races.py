@@ -44,7 +44,11 @@ def race_db(request, tmp_path_factory, django_db_blocker):
         settings_dict = server.django_settings("races")
     else:
         path = tmp_path_factory.mktemp("races") / "races.sqlite3"
-        settings_dict = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": {"timeout": 60}}
+        settings_dict = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "OPTIONS": {"timeout": 60},
+        }
     with django_db_blocker.unblock():
         _add_database(alias, settings_dict)
         try:
@@ -90,8 +94,9 @@ def _all_at_once(work):
 
 
 @pytest.mark.parametrize("validator", ["version", "hash"])
-def test_exactly_one_writer_with_the_same_if_match_wins(race_db, atomic_requests, validator, new_note,
-                                                         django_db_blocker):
+def test_exactly_one_writer_with_the_same_if_match_wins(
+    race_db, atomic_requests, validator, new_note, django_db_blocker
+):
     url = f"/conditional/{race_db}/{validator}/{new_note.pk}/"
     with django_db_blocker.unblock():
         etag = APIClient().get(url)["ETag"]
@@ -101,11 +106,15 @@ def test_exactly_one_writer_with_the_same_if_match_wins(race_db, atomic_requests
             everyone = threading.Barrier(WRITERS)
             HOOKS.append(lambda instance: everyone.wait(timeout=60))
         responses = _all_at_once(
-            lambda i: APIClient().patch(url, {"title": f"writer {i} {etag}"}, format="json", HTTP_IF_MATCH=etag)
+            lambda i: APIClient().patch(
+                url, {"title": f"writer {i} {etag}"}, format="json", HTTP_IF_MATCH=etag
+            )
         )
         stored = _stored(race_db, new_note.pk)
     statuses = sorted(response.status_code for response in responses)
-    assert statuses == [200] + [412] * (WRITERS - 1), [r.content.decode() for r in responses if r.status_code != 412]
+    assert statuses == [200] + [412] * (WRITERS - 1), [
+        r.content.decode() for r in responses if r.status_code != 412
+    ]
     winner = next(response for response in responses if response.status_code == 200)
     assert stored.title == winner.json()["title"]
     assert stored.version == (2 if validator == "version" else 1)

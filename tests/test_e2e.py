@@ -47,7 +47,9 @@ def test_headers_with_a_real_client(base_url):
     response = requests.get(f"{base_url}/api/notes/", headers={"X-Request-ID": "trace-123.a_b"}, timeout=10)
     assert response.json()["request_id"] == response.headers["X-Request-ID"] == "trace-123.a_b"
 
-    response = requests.get(f"{base_url}/api/notes/", headers={"X-Request-ID": "bad id\t<script>"}, timeout=10)
+    response = requests.get(
+        f"{base_url}/api/notes/", headers={"X-Request-ID": "bad id\t<script>"}, timeout=10
+    )
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
 
 

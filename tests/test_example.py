@@ -25,8 +25,12 @@ def test_note_with_comments_cannot_be_deleted(alice):
 
 @pytest.mark.parametrize(
     ("header", "code"),
-    [("Bearer alice-expired", "session_expired"), ("Bearer nope", "unauthorized_client"),
-     ("Bearer a b", "unauthorized_client"), ("Bearer \u00e9", "unauthorized_client")],
+    [
+        ("Bearer alice-expired", "session_expired"),
+        ("Bearer nope", "unauthorized_client"),
+        ("Bearer a b", "unauthorized_client"),
+        ("Bearer \u00e9", "unauthorized_client"),
+    ],
 )
 def test_token_problems(alice, header, code):
     alice.credentials(HTTP_AUTHORIZATION=header)
@@ -40,7 +44,9 @@ def test_partial_update_cannot_store_a_checklist_item_without_text(alice):
     welcome = Note.objects.get(title="Welcome")
     response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"done": True}]}, format="json")
     body = assert_error(response, 400, "invalid_request")
-    assert body["details"] == [{"field": "checklist.0.text", "code": "required", "message": "This field is required."}]
+    assert body["details"] == [
+        {"field": "checklist.0.text", "code": "required", "message": "This field is required."}
+    ]
     response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "milk"}]}, format="json")
     assert response.status_code == 200
     assert response.json()["checklist"] == [{"text": "milk", "done": False}]
@@ -49,7 +55,9 @@ def test_partial_update_cannot_store_a_checklist_item_without_text(alice):
 def test_only_the_author_changes_a_comment(alice):
     comment = Note.objects.get(title="Welcome").comments.get()  # written by bob
     assert_error(alice.delete(f"/api/comments/{comment.pk}/"), 403, "access_denied")
-    assert_error(alice.patch(f"/api/comments/{comment.pk}/", {"text": "mine"}, format="json"), 403, "access_denied")
+    assert_error(
+        alice.patch(f"/api/comments/{comment.pk}/", {"text": "mine"}, format="json"), 403, "access_denied"
+    )
     bob = APIClient(raise_request_exception=False)
     bob.credentials(HTTP_AUTHORIZATION="Bearer bob-rw")
     assert bob.patch(f"/api/comments/{comment.pk}/", {"text": "edited"}, format="json").status_code == 200

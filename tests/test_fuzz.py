@@ -62,8 +62,11 @@ def test_docs_page_and_its_assets_need_no_network(base_url):
 def test_problem_details_and_french_with_a_real_client(base_url):
     response = requests.get(
         f"{base_url}/api/notes/999999/",
-        headers={"Authorization": "Bearer alice-full", "Accept": "application/problem+json",
-                 "Accept-Language": "fr"},
+        headers={
+            "Authorization": "Bearer alice-full",
+            "Accept": "application/problem+json",
+            "Accept-Language": "fr",
+        },
         timeout=30,
     )
     assert response.status_code == 404
@@ -86,14 +89,27 @@ def test_schemathesis_finds_nothing(base_url, tmp_path, accept, examples):
     junit = tmp_path / "junit.xml"
     operations = _operations(base_url)
     command = [
-        sys.executable, "-m", "schemathesis.cli", "run", f"{base_url}/api/schema/",
-        "--header", "Authorization: Bearer alice-full",
-        "--header", f"Accept: {accept}",
-        "--checks", CHECKS,
-        "--max-examples", str(examples),
-        "--workers", "1",
-        "--request-timeout", "30",
-        "--report", "junit", "--report-junit-path", str(junit),
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        f"{base_url}/api/schema/",
+        "--header",
+        "Authorization: Bearer alice-full",
+        "--header",
+        f"Accept: {accept}",
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        str(examples),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(junit),
         "--no-color",
     ]
     if os.environ.get("FUZZ_SEED"):

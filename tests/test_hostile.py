@@ -41,7 +41,9 @@ def check(response, before):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 note_like = st.fixed_dictionaries(
@@ -133,7 +135,11 @@ def test_paths_and_queries(alice, segment, query):
         (b'{"title": "a", "title": 5, "body": []}', "application/json", 400),
         (b"[]", "application/json", 400),
         (b'"title"', "application/json", 400),
-        (b"--x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx", "multipart/form-data; boundary=x", 415),
+        (
+            b'--x\r\nContent-Disposition: form-data; name="title"\r\n\r\nx',
+            "multipart/form-data; boundary=x",
+            415,
+        ),
         (b"&".join(b"f%d=1" % i for i in range(2000)), "application/x-www-form-urlencoded", 415),
         (b'{"title": "' + b"x" * 3_000_000 + b'"}', "application/json", 413),
         (b'{"title": "x"}', "application/vnd.unknown+json", 415),
@@ -148,8 +154,16 @@ def test_hand_written_bodies(alice, body, content_type, status):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/notes/%00/", "/api/%ff%fe/", "/api/" + "a" * 8000 + "/", "/api/notes/99999999999999999999999/",
-     "/api/notes/-1/", "/api/notes/1.5/", "/api/notes/99999999999999999999999/text/", "/%2e%2e/%2e%2e/etc/passwd"],
+    [
+        "/api/notes/%00/",
+        "/api/%ff%fe/",
+        "/api/" + "a" * 8000 + "/",
+        "/api/notes/99999999999999999999999/",
+        "/api/notes/-1/",
+        "/api/notes/1.5/",
+        "/api/notes/99999999999999999999999/text/",
+        "/%2e%2e/%2e%2e/etc/passwd",
+    ],
 )
 def test_hand_written_paths(alice, path):
     before = snapshot()
@@ -167,8 +181,16 @@ def test_host_not_allowed(alice):
 
 @pytest.mark.parametrize(
     ("query", "status"),
-    [("page=abc", 404), ("page=0", 404), ("page=999999", 404), ("page=" + "9" * 400, 404),
-     ("note=abc", 400), ("note=-1", 400), ("note=" + "9" * 400, 400), ("note=1%00", 400)],
+    [
+        ("page=abc", 404),
+        ("page=0", 404),
+        ("page=999999", 404),
+        ("page=" + "9" * 400, 404),
+        ("note=abc", 400),
+        ("note=-1", 400),
+        ("note=" + "9" * 400, 400),
+        ("note=1%00", 400),
+    ],
 )
 def test_invalid_pagination_and_filter_values(alice, query, status):
     before = snapshot()
@@ -178,8 +200,15 @@ def test_invalid_pagination_and_filter_values(alice, query, status):
 
 
 @pytest.mark.parametrize(
-    "ref", ["not-a-uuid", "00000000-0000-0000-0000-00000000000g", "1", "%00", "x" * 300,
-            "00000000-0000-0000-0000-000000000000"],
+    "ref",
+    [
+        "not-a-uuid",
+        "00000000-0000-0000-0000-00000000000g",
+        "1",
+        "%00",
+        "x" * 300,
+        "00000000-0000-0000-0000-000000000000",
+    ],
 )
 def test_invalid_uuid_lookups(alice, ref):
     before = snapshot()

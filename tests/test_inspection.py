@@ -43,7 +43,10 @@ class Open(APIView):
 
 def test_open_view_documents_only_what_any_request_can_get():
     assert _statuses(Open) == {
-        400: ["invalid_request"], 405: ["invalid_request"], 406: ["invalid_request"], 500: ["server_error"],
+        400: ["invalid_request"],
+        405: ["invalid_request"],
+        406: ["invalid_request"],
+        500: ["server_error"],
     }
 
 
@@ -188,7 +191,9 @@ class Unusual(Open):
 def test_status_without_a_phrase():
     with pytest.raises(ImproperlyConfigured, match="client_closed"):
         _statuses(Unusual)
-    with override_settings(API_ERRORS={"CODES": {"client_closed": {"status": 499, "description": "Gone away."}}}):
+    with override_settings(
+        API_ERRORS={"CODES": {"client_closed": {"status": 499, "description": "Gone away."}}}
+    ):
         schema = schema_for(("x/", Unusual.as_view()))
     response = responses(schema, "/x/", "get")["499"]
     assert response["description"] == "499: client_closed"
@@ -235,7 +240,9 @@ class Hidden(Open):
 
 def test_explicit_responses_win_and_excluded_operations_stay_out():
     schema = schema_for(("x/", Explicit.as_view()), ("hidden/", Hidden.as_view()))
-    assert responses(schema, "/x/", "get")["400"]["content"]["application/json"]["schema"] == {"type": "string"}
+    assert responses(schema, "/x/", "get")["400"]["content"]["application/json"]["schema"] == {
+        "type": "string"
+    }
     assert "/hidden/" not in schema["paths"]
 
 

@@ -23,9 +23,19 @@ MIX = [
     ("GET", "/api/notes/", {"Authorization": "Bearer alice-rw"}, None),
     ("GET", "/api/notes/", {}, None),
     ("GET", "/api/notes/999999/", {"Authorization": "Bearer alice-rw"}, None),
-    ("POST", "/api/notes/", {"Authorization": "Bearer alice-rw", "Content-Type": "application/json"}, b'{"title": '),
+    (
+        "POST",
+        "/api/notes/",
+        {"Authorization": "Bearer alice-rw", "Content-Type": "application/json"},
+        b'{"title": ',
+    ),
     ("POST", "/api/notes/", {"Authorization": "Bearer alice-rw", "Content-Type": "application/xml"}, b"<a/>"),
-    ("POST", "/api/notes/", {"Authorization": "Bearer alice-rw", "Content-Type": "application/json"}, b'{"title": ""}'),
+    (
+        "POST",
+        "/api/notes/",
+        {"Authorization": "Bearer alice-rw", "Content-Type": "application/json"},
+        b'{"title": ""}',
+    ),
     ("GET", "/api/nowhere/", {"X-Request-ID": "x\u00e9y"}, None),
     ("DELETE", "/api/notes/1/", {"Authorization": "Bearer alice-rw"}, None),
     ("GET", "/api/notes/1/", {"Authorization": "Bearer alice-expired"}, None),
@@ -50,7 +60,9 @@ def test_mixed_burst_stays_well_formed_without_memory_growth(tmp_path):
 
         def send(index: int):
             method, path, headers, body = MIX[index % len(MIX)]
-            response = sessions[index % THREADS].request(method, url + path, headers=headers, data=body, timeout=30)
+            response = sessions[index % THREADS].request(
+                method, url + path, headers=headers, data=body, timeout=30
+            )
             well_formed(response)
             return response.status_code
 

@@ -79,7 +79,9 @@ def test_django_validation_details(client, kind):
     body = assert_error(client.get(f"/{kind}/raise/django_validation/"), 400, "invalid_request")
     fields = {item["field"]: item["code"] for item in body["details"]}
     assert fields["title"] == "max_length"
-    assert "Ensure this value has at most 100 characters (it has 200)." in [d["message"] for d in body["details"]]
+    assert "Ensure this value has at most 100 characters (it has 200)." in [
+        d["message"] for d in body["details"]
+    ]
 
 
 @pytest.mark.parametrize("kind", ["drf", "plain"])
@@ -184,8 +186,12 @@ def test_django_ratelimit_answers_429(client, path):
 
 @pytest.mark.parametrize(
     ("name", "status", "code"),
-    [("integrity_unique", 409, "conflict"), ("django_validation", 400, "invalid_request"),
-     ("session_expired", 401, "session_expired"), ("unexpected", 500, "server_error")],
+    [
+        ("integrity_unique", 409, "conflict"),
+        ("django_validation", 400, "invalid_request"),
+        ("session_expired", 401, "session_expired"),
+        ("unexpected", 500, "server_error"),
+    ],
 )
 def test_plain_views_without_the_middleware(client, settings, name, status, code):
     # handler500 still finds the documented code of the exception in flight.

@@ -32,7 +32,9 @@ def _errors(schema, route, method):
 
 
 def _codes(schema, route, method):
-    return {status: error_codes(schema, response) for status, response in _errors(schema, route, method).items()}
+    return {
+        status: error_codes(schema, response) for status, response in _errors(schema, route, method).items()
+    }
 
 
 def test_shared_components(schema):
@@ -100,7 +102,9 @@ def test_field_error_codes_of_the_body(schema):
         field_codes = narrowed["details"]["items"]["properties"]["code"]["enum"]
         assert {"required", "blank", "max_length", "invalid", "not_a_list", "not_a_dict"} <= set(field_codes)
     example = response["content"]["application/json"]["examples"]["invalid_request"]["value"]
-    assert example["details"] == [{"field": "title", "code": "required", "message": "This field is required."}]
+    assert example["details"] == [
+        {"field": "title", "code": "required", "message": "This field is required."}
+    ]
     conflict = _errors(schema, "/api/notes/", "post")["409"]["content"]["application/json"]["schema"]
     assert conflict["allOf"][1]["properties"]["details"]["items"]["properties"]["code"]["enum"] == ["unique"]
 
@@ -132,7 +136,9 @@ def test_example_schema_generates_without_warnings(tmp_path):
     from django.core.management import call_command
 
     out = tmp_path / "schema.yaml"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--urlconf", "example_project.urls", "--file", str(out))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--urlconf", "example_project.urls", "--file", str(out)
+    )
     assert "ProblemDetails:" in out.read_text()
 
 

@@ -139,7 +139,9 @@ def test_server_errors_are_logged_the_same(client, caplog):
 def test_csrf_failure_view():
     from django_api_errors.views import csrf_failure
 
-    body = assert_problem(csrf_failure(rf.post("/form/", HTTP_ACCEPT=PROBLEM), "no cookie"), 403, "access_denied")
+    body = assert_problem(
+        csrf_failure(rf.post("/form/", HTTP_ACCEPT=PROBLEM), "no cookie"), 403, "access_denied"
+    )
     assert "CSRF" in body["detail"]
 
 

@@ -16,7 +16,9 @@ def _command_output() -> str:
 
 
 def test_readme_table_is_the_generated_reference():
-    match = re.search(r"<!-- error-reference:start -->\n(.*?)<!-- error-reference:end -->", README.read_text(), re.S)
+    match = re.search(
+        r"<!-- error-reference:start -->\n(.*?)<!-- error-reference:end -->", README.read_text(), re.S
+    )
     assert match, "README lost its error-reference markers"
     assert match.group(1) == _command_output()
 

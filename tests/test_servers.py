@@ -32,7 +32,9 @@ def test_postgres_server_stops_and_starts_again(postgres_server: PostgresServer)
     postgres_server.stop()
     assert not postgres_server.running
     with pytest.raises(psycopg.OperationalError):
-        psycopg.connect(host=postgres_server.host, port=postgres_server.port, user="postgres", connect_timeout=2)
+        psycopg.connect(
+            host=postgres_server.host, port=postgres_server.port, user="postgres", connect_timeout=2
+        )
     postgres_server.ensure_running()
     with psycopg.connect(host=postgres_server.host, port=postgres_server.port, user="postgres") as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)

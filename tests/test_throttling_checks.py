@@ -13,7 +13,9 @@ THROTTLED = {
     "DEFAULT_THROTTLE_CLASSES": ["django_api_errors.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "10/min", "search": "5/min", "user": "100/day"},
 }
-REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+REDIS = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+}
 
 
 def _w004(messages):

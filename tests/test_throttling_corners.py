@@ -25,8 +25,10 @@ def rate_from_setting(group, request):
 
 @override_settings(DEBUG=False, CACHES=LOCMEM, ROOT_URLCONF="tests.no_such_module")
 def test_w004_with_a_broken_urlconf_still_checks_the_defaults():
-    rest = {"DEFAULT_THROTTLE_CLASSES": ["django_api_errors.throttling.AnonRateThrottle"],
-            "DEFAULT_THROTTLE_RATES": {"anon": "1/min"}}
+    rest = {
+        "DEFAULT_THROTTLE_CLASSES": ["django_api_errors.throttling.AnonRateThrottle"],
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/min"},
+    }
     with override_settings(REST_FRAMEWORK=rest):
         assert [m.id for m in check_throttle_caches()] == ["django_api_errors.W004"]
 

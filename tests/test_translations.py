@@ -55,7 +55,14 @@ def test_po_is_complete_and_compiled():
 
 def test_every_user_facing_string_is_translated():
     catalog = _catalog()
-    texts = [handlers.TOO_BIG, handlers.UNIQUE, handlers.PROTECTED, handlers.TOO_DEEP, handlers.NO_ROUTE, views.CSRF_FAILED]
+    texts = [
+        handlers.TOO_BIG,
+        handlers.UNIQUE,
+        handlers.PROTECTED,
+        handlers.TOO_DEEP,
+        handlers.NO_ROUTE,
+        views.CSRF_FAILED,
+    ]
     for entry in codes.BUILTIN:
         texts += [entry.description, entry.action]
     for text in texts:
@@ -79,7 +86,8 @@ def test_accept_language_picks_french(client):
 def test_french_problem_details_and_drf_errors(client):
     problem = assert_problem(
         client.get("/api/notes/", HTTP_ACCEPT="application/problem+json", HTTP_ACCEPT_LANGUAGE="fr"),
-        401, "unauthorized_client",
+        401,
+        "unauthorized_client",
     )
     # ERROR_URI is set, so the title is the code's (translated) description;
     # the detail is DRF's own French message.
@@ -90,13 +98,22 @@ def test_french_problem_details_and_drf_errors(client):
 @pytest.mark.django_db
 def test_schema_in_french(client):
     schema = json.loads(client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="fr").content)
-    assert schema["components"]["schemas"]["ApiError"]["description"].startswith("Le corps d'erreur documenté")
-    example = schema["paths"]["/api/notes/"]["get"]["responses"]["500"]["content"]["application/json"]["examples"]
-    assert example["server_error"]["value"]["error_description"] == "Le serveur n'a pas pu traiter la requête."
+    assert schema["components"]["schemas"]["ApiError"]["description"].startswith(
+        "Le corps d'erreur documenté"
+    )
+    example = schema["paths"]["/api/notes/"]["get"]["responses"]["500"]["content"]["application/json"][
+        "examples"
+    ]
+    assert (
+        example["server_error"]["value"]["error_description"] == "Le serveur n'a pas pu traiter la requête."
+    )
 
 
 def test_reference_in_french():
     out = StringIO()
     call_command("api_error_reference", language="fr", stdout=out)
-    assert "| `not_found` | 404 | La ressource demandée n'existe pas. | Vérifiez le chemin et l'identifiant. | - |" in out.getvalue()
+    assert (
+        "| `not_found` | 404 | La ressource demandée n'existe pas. | Vérifiez le chemin et l'identifiant. | - |"
+        in out.getvalue()
+    )
     assert translation.get_language() == "en"

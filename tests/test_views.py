@@ -43,7 +43,10 @@ def test_html_for_configured_prefix_when_asked(view, args, status):
     assert html["Content-Type"].startswith("text/html")
     # The API under another prefix, or a client asking for JSON, still gets JSON.
     assert view(rf.get("/api/x", HTTP_ACCEPT="text/html"), *args)["Content-Type"] == "application/json"
-    assert view(rf.get("/site/page", HTTP_ACCEPT="application/json"), *args)["Content-Type"] == "application/json"
+    assert (
+        view(rf.get("/site/page", HTTP_ACCEPT="application/json"), *args)["Content-Type"]
+        == "application/json"
+    )
 
 
 @pytest.mark.django_db

@@ -51,7 +51,9 @@ def _two_rows_then_fail():
 
 # What each raising view raises, by name.
 RAISES = {
-    "drf_validation": lambda: (_ for _ in ()).throw(drf.ValidationError({"title": ["This field is required."]})),
+    "drf_validation": lambda: (_ for _ in ()).throw(
+        drf.ValidationError({"title": ["This field is required."]})
+    ),
     "django_validation": _full_clean,
     "bad_request": lambda: (_ for _ in ()).throw(dj.BadRequest("bad")),
     "suspicious": lambda: (_ for _ in ()).throw(dj.SuspiciousOperation("secret-internal-detail")),
@@ -66,7 +68,9 @@ RAISES = {
     "session_expired": lambda: (_ for _ in ()).throw(api.SessionExpired()),
     "drf_permission": lambda: (_ for _ in ()).throw(drf.PermissionDenied()),
     "django_permission": lambda: (_ for _ in ()).throw(dj.PermissionDenied("secret-internal-detail")),
-    "insufficient_scope": lambda: (_ for _ in ()).throw(api.InsufficientScope(scopes=["notes:write", "notes:read"])),
+    "insufficient_scope": lambda: (_ for _ in ()).throw(
+        api.InsufficientScope(scopes=["notes:write", "notes:read"])
+    ),
     "http404": lambda: (_ for _ in ()).throw(Http404("No Note matches secret-internal-detail")),
     "drf_not_found": lambda: (_ for _ in ()).throw(drf.NotFound()),
     "get_object_or_404": lambda: get_object_or_404(Note, pk=987654),

@@ -101,60 +101,127 @@ def steps(client: Client) -> Iterator[Step]:
     # Two sessions of alice's; the first logs out at once, so its cookie names a session that ended.
     ended = client.log_in("alice", "alice-password")
     live = client.log_in("alice", "alice-password")
-    client.send("POST", "/api/auth/logout/", body={}, cookies=ended, headers={"X-CSRFToken": ended.get("csrftoken", "")})
+    client.send(
+        "POST",
+        "/api/auth/logout/",
+        body={},
+        cookies=ended,
+        headers={"X-CSRFToken": ended.get("csrftoken", "")},
+    )
     session_only = {"sessionid": ended.get("sessionid", "")}
 
     yield Step(
         "A note with an empty title and a broken checklist",
-        "POST", "/api/notes/", 400, "invalid_request", token="alice-rw",
-        body={"title": "", "checklist": [{"text": "milk"}, {"done": "maybe"}], "labels": {"colour": "x" * 40}},
+        "POST",
+        "/api/notes/",
+        400,
+        "invalid_request",
+        token="alice-rw",
+        body={
+            "title": "",
+            "checklist": [{"text": "milk"}, {"done": "maybe"}],
+            "labels": {"colour": "x" * 40},
+        },
     )
     yield Step(
-        "Malformed JSON", "POST", "/api/notes/", 400, "invalid_request", token="alice-rw",
-        raw_body=b'{"title": "oops",', headers={"Content-Type": "application/json"},
+        "Malformed JSON",
+        "POST",
+        "/api/notes/",
+        400,
+        "invalid_request",
+        token="alice-rw",
+        raw_body=b'{"title": "oops",',
+        headers={"Content-Type": "application/json"},
     )
     yield Step(
-        "A body in XML", "POST", "/api/notes/", 415, "invalid_content_type", token="alice-rw",
-        raw_body=b"<note><title>x</title></note>", headers={"Content-Type": "application/xml"},
+        "A body in XML",
+        "POST",
+        "/api/notes/",
+        415,
+        "invalid_content_type",
+        token="alice-rw",
+        raw_body=b"<note><title>x</title></note>",
+        headers={"Content-Type": "application/xml"},
     )
     yield Step("No credentials", "GET", "/api/notes/", 401, "unauthorized_client")
     yield Step("An unknown token", "GET", "/api/notes/", 401, "unauthorized_client", token="no-such-token")
     yield Step("An expired token", "GET", "/api/notes/", 401, "session_expired", token="alice-expired")
     yield Step(
-        "Log in with a wrong password", "POST", "/api/auth/login/", 401, "unauthorized_client",
+        "Log in with a wrong password",
+        "POST",
+        "/api/auth/login/",
+        401,
+        "unauthorized_client",
         body={"username": "alice", "password": "not-her-password"},
     )
     yield Step(
-        "Log in as nobody (the same answer: no user enumeration)", "POST", "/api/auth/login/", 401,
-        "unauthorized_client", body={"username": "nobody", "password": "not-her-password"},
+        "Log in as nobody (the same answer: no user enumeration)",
+        "POST",
+        "/api/auth/login/",
+        401,
+        "unauthorized_client",
+        body={"username": "nobody", "password": "not-her-password"},
     )
     yield Step(
-        "A session cookie after that session logged out", "GET", "/api/notes/", 401, "session_expired",
+        "A session cookie after that session logged out",
+        "GET",
+        "/api/notes/",
+        401,
+        "session_expired",
         cookies=session_only,
     )
     yield Step(
-        "A session without its CSRF token", "POST", "/api/notes/", 403, "access_denied",
-        cookies={"sessionid": live.get("sessionid", "")}, body={"title": f"Forged {run}"},
+        "A session without its CSRF token",
+        "POST",
+        "/api/notes/",
+        403,
+        "access_denied",
+        cookies={"sessionid": live.get("sessionid", "")},
+        body={"title": f"Forged {run}"},
     )
     yield Step(
-        "Bob edits Alice's note", "PATCH", f"/api/notes/{note_id}/", 403, "access_denied",
-        token="bob-rw", body={"title": "mine now"},
+        "Bob edits Alice's note",
+        "PATCH",
+        f"/api/notes/{note_id}/",
+        403,
+        "access_denied",
+        token="bob-rw",
+        body={"title": "mine now"},
     )
     yield Step(
-        "Deleting with a token without notes:delete", "DELETE", f"/api/notes/{note_id}/", 403,
-        "insufficient_scope", token="alice-rw",
+        "Deleting with a token without notes:delete",
+        "DELETE",
+        f"/api/notes/{note_id}/",
+        403,
+        "insufficient_scope",
+        token="alice-rw",
     )
-    yield Step("A note that does not exist", "GET", "/api/notes/999999999/", 404, "not_found", token="alice-rw")
+    yield Step(
+        "A note that does not exist", "GET", "/api/notes/999999999/", 404, "not_found", token="alice-rw"
+    )
     yield Step("A path that matches no route", "GET", "/api/notebooks/", 404, "not_found", token="alice-rw")
     yield Step(
-        "A plain Django view, unknown id", "GET", "/api/notes/999999999/text/", 404, "not_found",
+        "A plain Django view, unknown id",
+        "GET",
+        "/api/notes/999999999/text/",
+        404,
+        "not_found",
     )
     yield Step(
-        "A second note with the same title", "POST", "/api/notes/", 409, "conflict", token="alice-rw",
+        "A second note with the same title",
+        "POST",
+        "/api/notes/",
+        409,
+        "conflict",
+        token="alice-rw",
         body={"title": f"Plans {run}"},
     )
     yield Step(
-        "Deleting a note that has comments", "DELETE", f"/api/notes/{welcome_id}/", 409, "conflict",
+        "Deleting a note that has comments",
+        "DELETE",
+        f"/api/notes/{welcome_id}/",
+        409,
+        "conflict",
         token="alice-full",
     )
     # Conditional requests: read the note's ETag, let "someone else" save first.
@@ -163,27 +230,54 @@ def steps(client: Client) -> Iterator[Step]:
     read_etag = headers.get("etag", '"unknown"')
     client.send("PATCH", path, token="alice-rw", body={"body": "Milk"}, headers={"If-Match": read_etag})
     yield Step(
-        "Saving over a newer version (stale If-Match)", "PATCH", path, 412, "precondition_failed",
-        token="alice-rw", body={"body": "Eggs"}, headers={"If-Match": read_etag},
+        "Saving over a newer version (stale If-Match)",
+        "PATCH",
+        path,
+        412,
+        "precondition_failed",
+        token="alice-rw",
+        body={"body": "Eggs"},
+        headers={"If-Match": read_etag},
     )
     _, headers, _ = client.send("GET", path, token="alice-rw")
     yield Step(
-        "Reading the note again with its current ETag", "GET", path, 304, None, token="alice-rw",
+        "Reading the note again with its current ETag",
+        "GET",
+        path,
+        304,
+        None,
+        token="alice-rw",
         headers={"If-None-Match": headers.get("etag", '"unknown"')},
     )
     yield Step(
-        "Editing a shared note without If-Match", "PATCH", f"/api/shared-notes/{note_id}/", 428,
-        "precondition_failed", token="alice-rw", body={"body": "Eggs"},
+        "Editing a shared note without If-Match",
+        "PATCH",
+        f"/api/shared-notes/{note_id}/",
+        428,
+        "precondition_failed",
+        token="alice-rw",
+        body={"body": "Eggs"},
     )
     yield Step(
-        "Searching too often (DRF throttle)", "GET", "/api/search/?q=plans", 429, "usage_limit_exceeded",
-        token="alice-rw", repeat_until_error=30,
+        "Searching too often (DRF throttle)",
+        "GET",
+        "/api/search/?q=plans",
+        429,
+        "usage_limit_exceeded",
+        token="alice-rw",
+        repeat_until_error=30,
     )
     yield Step(
-        "Pinging too often (django-ratelimit, plain view)", "GET", "/api/ping/", 429,
-        "usage_limit_exceeded", repeat_until_error=30,
+        "Pinging too often (django-ratelimit, plain view)",
+        "GET",
+        "/api/ping/",
+        429,
+        "usage_limit_exceeded",
+        repeat_until_error=30,
     )
-    yield Step("Statistics for a user without comments", "GET", "/api/stats/", 500, "server_error", token="bob-rw")
+    yield Step(
+        "Statistics for a user without comments", "GET", "/api/stats/", 500, "server_error", token="bob-rw"
+    )
 
 
 def run(base_url: str, report: Callable[[Result], None] | None = None) -> list[Result]:
@@ -192,8 +286,13 @@ def run(base_url: str, report: Callable[[Result], None] | None = None) -> list[R
     for step in steps(client):
         for _ in range(step.repeat_until_error):
             status, headers, body = client.send(
-                step.method, step.path, token=step.token, body=step.body,
-                raw_body=step.raw_body, headers=step.headers, cookies=step.cookies,
+                step.method,
+                step.path,
+                token=step.token,
+                body=step.body,
+                raw_body=step.raw_body,
+                headers=step.headers,
+                cookies=step.cookies,
             )
             if status >= 400:
                 break
