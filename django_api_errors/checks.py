@@ -17,8 +17,8 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.urls import URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
-from django_api_errors import counting
 from django_api_errors.conf import SPEC
+from django_api_errors.throttling import _counting as counting
 
 HANDLER = "django_api_errors.handlers.exception_handler"
 VIEWS = {

@@ -21,7 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.views import set_rollback
 
-from django_api_errors import codes, conf, conflicts, details, sessions
+from django_api_errors import _conflicts as conflicts
+from django_api_errors import _details as details
+from django_api_errors import codes, conf
+from django_api_errors.auth import _sessions as sessions
 from django_api_errors.exceptions import ApiError, InsufficientScope, UsageLimitExceeded
 from django_api_errors.responses import Problem, get_request_id, logger, minimal_response, render
 

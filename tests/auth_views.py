@@ -10,8 +10,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from django_api_errors.authentication import ExpiringTokenAuthentication
-from django_api_errors.permissions import HasScope
+from django_api_errors.auth.authentication import ExpiringTokenAuthentication
+from django_api_errors.auth.permissions import HasScope
 
 
 def lazy(path):

@@ -10,7 +10,7 @@ from rest_framework import generics, renderers, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
-from django_api_errors.mixins import ConditionalRequestMixin
+from django_api_errors.conditional.mixins import ConditionalRequestMixin
 from example_project.notes.models import Note
 
 # Called with the instance while a write validates its body: tests use them

@@ -1,4 +1,4 @@
-"""djangorestframework-simplejwt through django_api_errors.contrib.simplejwt, with real tokens."""
+"""djangorestframework-simplejwt through django_api_errors.auth.contrib.simplejwt, with real tokens."""
 
 import base64
 import json
@@ -21,7 +21,7 @@ import jwt  # noqa: E402
 from rest_framework_simplejwt.settings import api_settings  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken, SlidingToken  # noqa: E402
 
-from django_api_errors.contrib.simplejwt import JWTAuthentication  # noqa: E402
+from django_api_errors.auth.contrib.simplejwt import JWTAuthentication  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""django-oauth-toolkit through django_api_errors.contrib.oauth2, with real access tokens."""
+"""django-oauth-toolkit through django_api_errors.auth.contrib.oauth2, with real access tokens."""
 
 from datetime import timedelta
 
@@ -131,7 +131,7 @@ def test_scope_mixin_refuses_for_other_reasons_without_naming_scopes():
     from rest_framework.test import APIRequestFactory, force_authenticate
     from rest_framework.views import APIView
 
-    from django_api_errors.contrib.oauth2 import InsufficientScopeMixin
+    from django_api_errors.auth.contrib.oauth2 import InsufficientScopeMixin
 
     class Closed(BasePermission):
         def has_permission(self, request, view):

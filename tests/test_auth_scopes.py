@@ -10,9 +10,9 @@ from django.core.management.base import SystemCheckError
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from django_api_errors.auth.permissions import HasScope, granted_scopes, token_scopes
 from django_api_errors.checks import check_settings
 from django_api_errors.exceptions import InsufficientScope
-from django_api_errors.permissions import HasScope, granted_scopes, token_scopes
 
 USER = SimpleNamespace(is_authenticated=True, username="alice")
 

@@ -183,7 +183,7 @@ def test_custom_challenge_for_session_apis(browser, settings):
 
 
 def test_forget_session_without_a_session_is_harmless(rf):
-    from django_api_errors.sessions import forget_session, stale_session
+    from django_api_errors.auth._sessions import forget_session, stale_session
 
     request = rf.get("/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
     assert stale_session(request) is False  # no SessionMiddleware, nothing to tell

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from rest_framework import exceptions as drf
 from rest_framework.exceptions import ErrorDetail
 
-from django_api_errors import conflicts
+from django_api_errors import _conflicts as conflicts
 from django_api_errors.exceptions import InsufficientScope
 from django_api_errors.handlers import classify, exception_handler
 from django_api_errors.responses import Problem

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 from rest_framework.test import APIClient
 
-from django_api_errors.conditional import version_tag
+from django_api_errors.conditional.preconditions import version_tag
 from example_project.notes.models import Note
 from example_project.notes.serializers import NoteSerializer
 from tests.conditional_views import HOOKS

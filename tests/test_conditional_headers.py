@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from django_api_errors import checks
-from django_api_errors.conditional import (
+from django_api_errors.conditional.preconditions import (
     ANY,
     EntityTag,
     Outcome,

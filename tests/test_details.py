@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from rest_framework.exceptions import ErrorDetail
 
-from django_api_errors import details
+from django_api_errors import _details as details
 from tests.conftest import assert_error
 
 pytestmark = pytest.mark.django_db

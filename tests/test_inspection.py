@@ -20,8 +20,9 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.validators import UniqueValidator
 from rest_framework.views import APIView
 
-from django_api_errors import codes, inspection
-from django_api_errors.decorators import declares_errors
+from django_api_errors import codes
+from django_api_errors.openapi import _inspection as inspection
+from django_api_errors.openapi.decorators import declares_errors
 from example_project.notes.models import ApiToken, Comment, Note
 from example_project.notes.serializers import CommentSerializer
 from tests.schema_helpers import assert_examples_match, error_codes, responses, schema_for
@@ -213,9 +214,9 @@ class Conditional(Open):
 
 
 def test_conditional_request_mixin_means_412_and_428(monkeypatch):
-    mixins = types.ModuleType("django_api_errors.mixins")
+    mixins = types.ModuleType("django_api_errors.conditional.mixins")
     mixins.ConditionalRequestMixin = Conditional
-    monkeypatch.setitem(sys.modules, "django_api_errors.mixins", mixins)
+    monkeypatch.setitem(sys.modules, "django_api_errors.conditional.mixins", mixins)
     put = _statuses(Conditional, "put", route="x/<int:item>/")
     assert put[412] == put[428] == ["precondition_failed"]
     get = _statuses(Conditional, "get", route="x/<int:item>/")

@@ -144,8 +144,8 @@ def test_example_schema_generates_without_warnings(tmp_path):
 
 @pytest.mark.parametrize(("keyword", "kind"), [("Token", "apiKey"), ("Bearer", "http")])
 def test_expiring_token_security_scheme(keyword, kind):
-    from django_api_errors.authentication import ExpiringTokenAuthentication
-    from django_api_errors.openapi import ExpiringTokenScheme
+    from django_api_errors.auth.authentication import ExpiringTokenAuthentication
+    from django_api_errors.openapi.schema import ExpiringTokenScheme
 
     auth = type("Auth", (ExpiringTokenAuthentication,), {"keyword": keyword})
     definition = ExpiringTokenScheme(auth).get_security_definition(None)

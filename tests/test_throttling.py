@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework import throttling as drf
 
-from django_api_errors import counting, throttling
+from django_api_errors.throttling import _counting as counting
+from django_api_errors.throttling import throttles as throttling
 from tests.conftest import assert_error
 from tests.servers import free_port
 from tests.throttle_helpers import CLOCK, Clock, Frozen, parse_list, race

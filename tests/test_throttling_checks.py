@@ -36,7 +36,7 @@ def test_unfit_cache_warns_without_debug(backend, tmp_path):
     with override_settings(DEBUG=False, CACHES=caches, REST_FRAMEWORK=THROTTLED):
         found = _w004(check_throttle_caches())
     assert found, backend
-    assert "django_api_errors.throttling.AnonRateThrottle" in found[0].msg
+    assert "django_api_errors.throttling.throttles.AnonRateThrottle" in found[0].msg
     assert backend.rsplit(".", 1)[1] in found[0].msg
     assert "Redis" in found[0].hint
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.http import JsonResponse
 
-from django_api_errors import ratelimit as app_ratelimit
+from django_api_errors.throttling import ratelimit as app_ratelimit
 from tests.conftest import assert_error
 from tests.throttle_helpers import parse_list
 

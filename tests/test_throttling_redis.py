@@ -6,7 +6,8 @@ from django.core.cache.backends.redis import RedisCache
 from django_redis.cache import RedisCache as DjangoRedisCache
 from rest_framework import throttling as drf
 
-from django_api_errors import counting, throttling
+from django_api_errors.throttling import _counting as counting
+from django_api_errors.throttling import throttles as throttling
 from tests.conftest import assert_error
 from tests.servers import RedisServer, memcached_server, redis_server  # noqa: F401
 from tests.throttle_helpers import Clock, Outage, parse_list, race

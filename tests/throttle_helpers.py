@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from django_api_errors import throttling
+from django_api_errors.throttling import throttles as throttling
 
 
 class Clock:
@@ -122,7 +122,7 @@ from django.utils.decorators import method_decorator  # noqa: E402
 from django.views import View  # noqa: E402
 from rest_framework.decorators import api_view, authentication_classes, permission_classes  # noqa: E402
 
-from django_api_errors.ratelimit import ratelimit  # noqa: E402
+from django_api_errors.throttling.ratelimit import ratelimit  # noqa: E402
 
 
 @api_view(["GET"])

@@ -1,9 +1,9 @@
 """Which documented errors a DRF view can answer, found by looking at the view.
 
-Used by the OpenAPI schema (:mod:`django_api_errors.openapi`), but free of
+Used by the OpenAPI schema (:mod:`django_api_errors.openapi.schema`), but free of
 any schema library.  Views, their authenticators, permissions, throttles and
 parsers, and their handler methods can name further codes in an
-``api_errors`` attribute (see :func:`django_api_errors.decorators.declares_errors`).
+``api_errors`` attribute (see :func:`django_api_errors.openapi.decorators.declares_errors`).
 """
 
 from __future__ import annotations
@@ -155,7 +155,9 @@ def field_error_codes(serializer: Any) -> list[str]:
 
 def _conditional(view: Any) -> bool:
     """Does the view evaluate If-Match / If-None-Match (the conditional-request mixin)?"""
-    from django_api_errors.mixins import ConditionalRequestMixin  # imports DRF generics: load late
+    from django_api_errors.conditional.mixins import (
+        ConditionalRequestMixin,  # imports DRF generics: load late
+    )
 
     return isinstance(view, ConditionalRequestMixin)
 

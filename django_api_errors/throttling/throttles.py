@@ -5,7 +5,7 @@ Drop-in replacements for DRF's ``AnonRateThrottle``, ``UserRateThrottle`` and
 ``rate`` attribute, and ``cache`` / ``timer`` can be swapped as in DRF.  DRF's
 own throttles read a history from the cache and write it back later, so
 concurrent requests all pass; these raise a counter with one atomic cache
-operation (see :mod:`django_api_errors.counting`), so no burst gets more than
+operation (see :mod:`django_api_errors.throttling._counting`), so no burst gets more than
 the limit through, whatever the number of workers and hosts.
 
 They also add the ``RateLimit-Policy`` and ``RateLimit`` header fields of
@@ -22,9 +22,10 @@ from typing import Any
 
 from rest_framework import throttling as drf
 
-from django_api_errors import conf, counting
+from django_api_errors import conf
+from django_api_errors.throttling import _counting as counting
 
-logger = logging.getLogger("django_api_errors.throttling")
+logger = logging.getLogger("django_api_errors.throttling.throttles")
 
 _LIMITS_ATTR = "_api_errors_rate_limits"
 

@@ -1,8 +1,8 @@
 """The error responses of each operation, in drf-spectacular's OpenAPI schema.
 
-``REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "django_api_errors.openapi.AutoSchema"}``,
+``REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "django_api_errors.openapi.schema.AutoSchema"}``,
 or mix :class:`ErrorResponsesMixin` into an ``AutoSchema`` of your own.  Each
-operation gets the responses :func:`~django_api_errors.inspection.view_errors`
+operation gets the responses :func:`~django_api_errors.openapi._inspection.view_errors`
 finds, in ``application/json`` and ``application/problem+json``, all built on
 two shared components whose ``error`` enum each response narrows.
 """
@@ -20,7 +20,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent, force_instance, is_serializer
 
-from django_api_errors import codes, conf, inspection
+from django_api_errors import codes, conf
+from django_api_errors.openapi import _inspection as inspection
 from django_api_errors.problem_details import JSON, PROBLEM_JSON, build_problem_details
 from django_api_errors.responses import Details, Problem, build_body, error_uri
 
@@ -250,7 +251,7 @@ class AutoSchema(ErrorResponsesMixin, SpectacularAutoSchema):
 class ExpiringTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """The security scheme of ``ExpiringTokenAuthentication`` and its subclasses."""
 
-    target_class = "django_api_errors.authentication.ExpiringTokenAuthentication"
+    target_class = "django_api_errors.auth.authentication.ExpiringTokenAuthentication"
     match_subclasses = True
     name = "expiringToken"
 

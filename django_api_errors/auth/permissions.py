@@ -1,0 +1,90 @@
+"""Scope checks that answer ``insufficient_scope`` instead of ``access_denied``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils.module_loading import import_string
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from django_api_errors import conf
+from django_api_errors.exceptions import InsufficientScope
+
+
+def _parse(value: Any) -> frozenset[str] | None:
+    if isinstance(value, str):
+        return frozenset(value.split())
+    if isinstance(value, list | tuple | set | frozenset):
+        return frozenset(str(item) for item in value)
+    return None
+
+
+def token_scopes(request: Request) -> frozenset[str] | None:
+    """The scopes ``request.auth`` grants, or ``None`` when it carries none.
+
+    Read, in order, from a ``scopes`` or ``scope`` attribute (a list or a
+    space-separated string, as django-oauth-toolkit's ``AccessToken.scope``)
+    or a ``scope`` / ``scp`` claim (simplejwt tokens, dicts).
+    """
+    auth = getattr(request, "auth", None)
+    if auth is None:
+        return None
+    for name in ("scopes", "scope"):
+        found = _parse(getattr(auth, name, None))
+        if found is not None:
+            return found
+    get = getattr(auth, "get", None)
+    if callable(get):
+        for claim in ("scope", "scp"):
+            found = _parse(get(claim))
+            if found is not None:
+                return found
+    return None
+
+
+def granted_scopes(request: Request) -> frozenset[str] | None:
+    """The request's scopes, through ``API_ERRORS["SCOPES_GETTER"]`` if set."""
+    path = conf.settings.SCOPES_GETTER
+    if path is None:
+        return token_scopes(request)
+    found: Iterable[str] | None = import_string(path)(request)
+    return None if found is None else frozenset(found)
+
+
+def required_scopes(request: Request, view: APIView) -> list[str]:
+    """The view's ``required_scopes``: a list, or a dict of HTTP method to list."""
+    required: Any = getattr(view, "required_scopes", ())
+    if isinstance(required, Mapping):
+        required = required.get(request.method or "", ())
+    if isinstance(required, str):
+        required = required.split()
+    return [str(scope) for scope in required]
+
+
+class HasScope(BasePermission):
+    """Requires the view's ``required_scopes`` of the request's credentials.
+
+    A missing scope answers 403 ``insufficient_scope`` naming every required
+    scope; an anonymous request is refused (401).  Credentials that carry no
+    scopes at all (a session, DRF's ``Token``) pass, because scopes limit
+    what a token may do on the user's behalf; set ``allow_without_scopes =
+    False`` on a subclass to refuse them too.
+    """
+
+    allow_without_scopes = True
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        needed = required_scopes(request, view)
+        if not needed:
+            return True
+        granted = granted_scopes(request)
+        if granted is None and self.allow_without_scopes:
+            return True
+        if granted is None or not granted.issuperset(needed):
+            raise InsufficientScope(scopes=needed)
+        return True

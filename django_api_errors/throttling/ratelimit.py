@@ -1,0 +1,155 @@
+"""django-ratelimit's ``ratelimit`` decorator, keeping its usage for ``Retry-After``.
+
+django-ratelimit's own decorator raises ``Ratelimited`` without saying how
+long the client should wait, so the handler can only answer with
+``API_ERRORS["RETRY_AFTER"]``.  This decorator takes the same arguments,
+counts the same way (same groups, keys and cache entries), and stores the
+usage on the request, so the 429 carries the seconds left in the window, and responses, 2xx and
+429 alike, carry the ``RateLimit-Policy`` and ``RateLimit`` headers (the
+policy named after the group)::
+
+    from django_api_errors.throttling.ratelimit import ratelimit
+
+    @ratelimit(key="ip", rate="10/m")
+    def ping(request): ...
+
+A cache that raises (Redis down) passes or refuses the request as
+``API_ERRORS["THROTTLE_FAIL_OPEN"]`` says, instead of a server error.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseBase
+from django.utils.module_loading import import_string
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
+from django_ratelimit.exceptions import Ratelimited
+
+from django_api_errors import conf
+from django_api_errors.throttling import _counting as counting
+from django_api_errors.throttling import throttles as throttling
+
+logger = logging.getLogger("django_api_errors.throttling.throttles")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# What a failed count looks like, as django-ratelimit reports it.
+_FAILED = {"count": 0, "limit": 0, "should_limit": True, "time_left": -1}
+
+
+def retry_after(usage: dict[str, Any] | None) -> int | None:
+    """Whole seconds until the window ends, at least 1; ``None`` when unknown.
+
+    django-ratelimit says ``time_left == 0`` in the last second of a window
+    (the next request opens a new one) and ``-1`` when counting failed.
+    """
+    if not usage:
+        return None
+    left = usage.get("time_left")
+    if not isinstance(left, int) or left < 0:
+        return None
+    return max(1, left)
+
+
+# django-ratelimit's rate syntax: "10/m", "100/5m", "1000/d".
+_RATE = re.compile(r"(\d+)/(\d*)([smhd])?")
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def period_of(rate: Any) -> int | None:
+    """The window of a django-ratelimit rate, in seconds."""
+    if isinstance(rate, tuple):
+        return int(rate[1])
+    match = _RATE.match(str(rate))
+    if match is None:
+        return None
+    return _PERIODS[match.group(3) or "s"] * int(match.group(2) or 1)
+
+
+def _capturing(rate: Any, seen: dict[str, Any]) -> Callable[[str, Any], Any]:
+    """``rate`` as django-ratelimit resolves it, noting the group and the rate."""
+
+    def resolve(group: str, request: Any) -> Any:
+        value = rate
+        if callable(rate):
+            value = rate(group, request)
+        elif isinstance(rate, str) and "." in rate:
+            value = import_string(rate)(group, request)
+        seen["group"], seen["rate"] = group, value
+        return value
+
+    return resolve
+
+
+def _remember(request: Any, usage: dict[str, Any] | None, seen: dict[str, Any]) -> None:
+    wait = retry_after(usage)
+    period = period_of(seen.get("rate"))
+    windows: dict[str, counting.Window] = dict(getattr(request, "ratelimit_windows", None) or {})
+    if usage and wait is not None and period is not None and conf.settings.RATELIMIT_HEADERS:
+        window = counting.Window(usage["count"], usage["limit"], period, usage["time_left"])
+        windows[str(seen["group"])] = window
+    headers = throttling.ratelimit_headers(windows) if windows else {}
+    targets = [request]
+    inner = getattr(request, "_request", None)
+    if inner is not None:  # a DRF Request wraps the Django one
+        targets.append(inner)
+    for target in targets:
+        target.ratelimit_usage = usage
+        target.ratelimit_retry_after = wait
+        target.ratelimit_windows = windows
+        target.ratelimit_headers = headers
+
+
+def _usage(request: Any, **kwargs: Any) -> dict[str, Any] | None:
+    try:
+        return get_usage(request, increment=True, **kwargs)  # type: ignore[no-any-return]
+    except ImproperlyConfigured:
+        raise
+    except Exception:
+        fail_open = conf.settings.THROTTLE_FAIL_OPEN
+        verdict = "allowed" if fail_open else "refused"
+        logger.warning("Rate limit cache unavailable; request %s", verdict, exc_info=True)
+        return None if fail_open else dict(_FAILED)
+
+
+def _exception() -> type[Exception]:
+    cls = getattr(settings, "RATELIMIT_EXCEPTION_CLASS", Ratelimited)
+    return import_string(cls) if isinstance(cls, str) else cls  # type: ignore[no-any-return]
+
+
+def ratelimit(
+    group: str | None = None,
+    key: Any = None,
+    rate: Any = None,
+    method: Any = ALL,
+    block: bool = True,
+) -> Callable[[F], F]:
+    """django-ratelimit's decorator, with the same arguments and behaviour."""
+
+    def decorator(fn: F) -> F:
+        @wraps(fn)
+        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+            seen: dict[str, Any] = {}
+            usage = _usage(request, group=group, fn=fn, key=key, rate=_capturing(rate, seen), method=method)
+            limited = bool(usage and usage["should_limit"])
+            request.limited = limited or getattr(request, "limited", False)
+            _remember(request, usage, seen)
+            if limited and block:
+                raise _exception()()
+            response = fn(request, *args, **kwargs)
+            if isinstance(response, HttpResponseBase):
+                for name, value in getattr(request, "ratelimit_headers", {}).items():
+                    response[name] = value
+            return response
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
