@@ -1,5 +1,11 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.core import checks
+
+# Wings that plug into the core: each has a ready() that registers its hooks
+# or checks, so the core never imports a wing.
+WINGS = ("django_api_errors.auth", "django_api_errors.throttling")
 
 
 class ApiErrorsConfig(AppConfig):
@@ -12,4 +18,5 @@ class ApiErrorsConfig(AppConfig):
         checks.register(app_checks.check_exception_handler)
         checks.register(app_checks.check_error_views)
         checks.register(app_checks.check_settings)
-        checks.register(app_checks.check_throttle_caches, checks.Tags.caches)
+        for wing in WINGS:
+            import_module(wing).ready()

@@ -1,62 +1,25 @@
 """The app's settings: one dict, ``API_ERRORS``, read when used.
 
-Values are cached per key, and the cache is cleared on ``setting_changed``,
-so ``override_settings`` just works and the error path pays a dict lookup.
+Each setting is declared once, as a :class:`Setting` on :class:`Settings`:
+its default, the types it accepts, its lower bound, and the sentence the
+README's settings table shows.  The properties, the system checks and the
+generated table all read that declaration.  Values are cached per key and the
+cache is cleared on ``setting_changed``, so ``override_settings`` just works.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from django.conf import settings as django_settings
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
-# name -> (default, accepted types).  The system checks validate against it.
-SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
-    # Where each code is documented: "https://example.com/errors#{code}".
-    # Without "{code}", "#<code>" is appended.  None leaves error_uri out.
-    "ERROR_URI": (None, (str, type(None))),
-    # Paths under these prefixes get Django's HTML error pages when the
-    # client's Accept header asks for text/html.  Empty: JSON everywhere.
-    "HTML_PATH_PREFIXES": ((), (list, tuple)),
-    # With DEBUG=True, a server_error body carries the traceback.
-    "DEBUG_TRACEBACK": (True, (bool,)),
-    # The header that carries the request id in and out.
-    "REQUEST_ID_HEADER": ("X-Request-ID", (str,)),
-    # Your own codes: {"payment_required": {"status": 402, "description": "..."}}
-    "CODES": ({}, (Mapping,)),
-    # The challenge sent on a 401 when the authenticator has none of its own.
-    "WWW_AUTHENTICATE": ('Session realm="api"', (str,)),
-    # Retry-After (seconds) when whatever refused the request did not say.
-    "RETRY_AFTER": (60, (int,)),
-    # The app's throttles add RateLimit-Policy and RateLimit header fields.
-    "RATELIMIT_HEADERS": (True, (bool,)),
-    # How many proxies in front of the app append to X-Forwarded-For.  0:
-    # clients are told apart by REMOTE_ADDR alone.
-    "TRUSTED_PROXIES": (0, (int,)),
-    # When the throttle's cache is unreachable: True lets requests through,
-    # False refuses them with 429 usage_limit_exceeded.
-    "THROTTLE_FAIL_OPEN": (True, (bool,)),
-    # How long a token of authentication.ExpiringTokenAuthentication lives
-    # (seconds or a timedelta, from its creation).  None: tokens never expire.
-    "TOKEN_LIFETIME": (None, (int, timedelta, type(None))),
-    # Dotted path of a callable(request) -> iterable of scopes, or None when
-    # the credentials carry no scopes.  None: permissions.token_scopes.
-    "SCOPES_GETTER": (None, (str, type(None))),
-    # Answer application/problem+json (RFC 9457) unless the client prefers
-    # application/json.  False: only clients that ask for it get it.
-    "PROBLEM_DETAILS": (False, (bool,)),
-    # Views with ConditionalRequestMixin answer 428 to writes without If-Match.
-    "REQUIRE_IF_MATCH": (False, (bool,)),
-    # Dotted path of callable(body, problem, request) -> dict | None, run on
-    # every JSON error body to add or rename members.  If it raises, the client
-    # gets a minimal server_error body and both errors are logged.
-    "BODY_HOOK": (None, (str, type(None))),
-}
-DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
+__all__ = ["SPEC", "Setting", "Settings", "settings"]
+
+T = TypeVar("T")
 _cache: dict[str, Any] = {}
 
 
@@ -68,90 +31,206 @@ def _clear_cache(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_clear_cache)
 
 
+def _user() -> Mapping[str, Any]:
+    value = getattr(django_settings, "API_ERRORS", None)
+    return value if isinstance(value, Mapping) else {}
+
+
+class Setting(Generic[T]):
+    """One key of ``API_ERRORS``: declared once, read as an attribute of :data:`settings`."""
+
+    def __init__(
+        self,
+        default: Any,
+        types: tuple[type, ...],
+        label: str,
+        doc: str,
+        *,
+        minimum: int | None = None,
+        dotted: str | None = None,
+        convert: Callable[[Any], T] | None = None,
+    ) -> None:
+        self.default = default
+        self.types = types
+        self.label = label  # the type as the README shows it
+        self.doc = doc
+        self.minimum = minimum
+        self.dotted = dotted  # a dotted path to a callable of this signature
+        self.convert = convert
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        SPEC[name] = self
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Setting[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj: object | None, owner: type) -> Setting[T] | T:
+        if obj is None:
+            return self
+        try:
+            return _cache[self.name]  # type: ignore[no-any-return]
+        except KeyError:
+            value = _user().get(self.name, self.default)
+            value = _cache[self.name] = self.convert(value) if self.convert else value
+            return value  # type: ignore[no-any-return]
+
+    def valid(self, value: Any) -> bool:
+        """What the system check accepts for this key."""
+        if isinstance(value, bool) and bool not in self.types:
+            return False
+        if not isinstance(value, self.types):
+            return False
+        if self.minimum is not None:
+            if isinstance(value, timedelta):
+                return value > timedelta(seconds=self.minimum - 1)
+            if isinstance(value, int) and value < self.minimum:
+                return False
+        if self.dotted is not None and isinstance(value, str):
+            try:
+                return callable(import_string(value))
+            except ImportError:
+                return False
+        return True
+
+    def hint(self) -> str:
+        if self.dotted is not None:
+            return f"Expected the dotted path of a {self.dotted}, or None."
+        at_least = f" of at least {self.minimum}" if self.minimum is not None else ""
+        return f"Expected {self.label}{at_least}."
+
+
+def _seconds(value: Any) -> timedelta | None:
+    return value if value is None or isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def _hook(path: Any) -> Callable[..., Any] | None:
+    return import_string(path) if path else None
+
+
+SPEC: dict[str, Setting[Any]] = {}
+
+
 class Settings:
     """Attribute access to ``API_ERRORS`` with the defaults filled in."""
 
-    @property
-    def user(self) -> Mapping[str, Any]:
-        value = getattr(django_settings, "API_ERRORS", None)
-        return value if isinstance(value, Mapping) else {}
-
-    def _get(self, name: str) -> Any:
-        try:
-            return _cache[name]
-        except KeyError:
-            value = _cache[name] = self.user.get(name, DEFAULTS[name])
-            return value
-
-    @property
-    def ERROR_URI(self) -> str | None:
-        return self._get("ERROR_URI")  # type: ignore[no-any-return]
-
-    @property
-    def HTML_PATH_PREFIXES(self) -> list[str]:
-        return list(self._get("HTML_PATH_PREFIXES"))
-
-    @property
-    def DEBUG_TRACEBACK(self) -> bool:
-        return bool(self._get("DEBUG_TRACEBACK"))
-
-    @property
-    def REQUEST_ID_HEADER(self) -> str:
-        return str(self._get("REQUEST_ID_HEADER"))
-
-    @property
-    def CODES(self) -> Mapping[str, Mapping[str, Any]]:
-        value = self._get("CODES")
-        return value if isinstance(value, Mapping) else {}
-
-    @property
-    def WWW_AUTHENTICATE(self) -> str:
-        return str(self._get("WWW_AUTHENTICATE"))
-
-    @property
-    def RETRY_AFTER(self) -> int:
-        return int(self._get("RETRY_AFTER"))
-
-    @property
-    def RATELIMIT_HEADERS(self) -> bool:
-        return bool(self._get("RATELIMIT_HEADERS"))
-
-    @property
-    def TRUSTED_PROXIES(self) -> int:
-        return max(0, int(self._get("TRUSTED_PROXIES")))
-
-    @property
-    def THROTTLE_FAIL_OPEN(self) -> bool:
-        return bool(self._get("THROTTLE_FAIL_OPEN"))
-
-    @property
-    def TOKEN_LIFETIME(self) -> timedelta | None:
-        value = self._get("TOKEN_LIFETIME")
-        if value is None or isinstance(value, timedelta):
-            return value
-        return timedelta(seconds=int(value))
-
-    @property
-    def SCOPES_GETTER(self) -> str | None:
-        value = self._get("SCOPES_GETTER")
-        return str(value) if value else None
-
-    @property
-    def PROBLEM_DETAILS(self) -> bool:
-        return bool(self._get("PROBLEM_DETAILS"))
-
-    @property
-    def BODY_HOOK(self) -> Callable[..., Any] | None:
-        try:
-            return _cache["BODY_HOOK()"]  # type: ignore[no-any-return]
-        except KeyError:
-            path = self._get("BODY_HOOK")
-            hook = _cache["BODY_HOOK()"] = import_string(path) if path else None
-            return hook
-
-    @property
-    def REQUIRE_IF_MATCH(self) -> bool:
-        return bool(self._get("REQUIRE_IF_MATCH"))
+    ERROR_URI: Setting[str | None] = Setting(
+        None,
+        (str, type(None)),
+        "str | None",
+        "documentation URL of the codes; `{code}` is replaced, otherwise `#<code>` is appended; "
+        "adds `error_uri` to bodies",
+    )
+    HTML_PATH_PREFIXES: Setting[tuple[str, ...]] = Setting(
+        (),
+        (list, tuple),
+        "list[str]",
+        "paths under these prefixes get Django's HTML error pages when the request's `Accept` asks "
+        "for `text/html`; everything else gets JSON",
+        convert=tuple,
+    )
+    DEBUG_TRACEBACK: Setting[bool] = Setting(
+        True, (bool,), "bool", "with `DEBUG=True`, add the traceback to `server_error` bodies"
+    )
+    REQUEST_ID_HEADER: Setting[str] = Setting(
+        "X-Request-ID",
+        (str,),
+        "str",
+        "header read for an incoming request id (reused only if it is 1-200 of `A-Za-z0-9._-`) and sent back",
+    )
+    CODES: Setting[Mapping[str, Mapping[str, Any]]] = Setting(
+        {},
+        (Mapping,),
+        "dict",
+        'your own codes: `{"payment_required": {"status": 402, "description": "...", "action": "..."}}`',
+        convert=lambda value: value if isinstance(value, Mapping) else {},
+    )
+    WWW_AUTHENTICATE: Setting[str] = Setting(
+        'Session realm="api"',
+        (str,),
+        "str",
+        "challenge on a 401 when no authenticator offers one (session-only APIs, `session_expired`)",
+    )
+    RETRY_AFTER: Setting[int] = Setting(
+        60,
+        (int,),
+        "int",
+        "`Retry-After` seconds when whatever refused the request did not say (DRF's `wait()` gave "
+        "none, django-ratelimit's own decorator, a cache outage with fail-closed)",
+        minimum=1,
+    )
+    RATELIMIT_HEADERS: Setting[bool] = Setting(
+        True, (bool,), "bool", "the app's throttles add `RateLimit-Policy` and `RateLimit` headers"
+    )
+    TRUSTED_PROXIES: Setting[int] = Setting(
+        0,
+        (int,),
+        "int",
+        "how many proxies append to `X-Forwarded-For`; `0`: the app's throttles tell clients apart "
+        "by `REMOTE_ADDR` only",
+        minimum=0,
+        convert=lambda value: max(0, int(value)),
+    )
+    THROTTLE_FAIL_OPEN: Setting[bool] = Setting(
+        True,
+        (bool,),
+        "bool",
+        "when the throttle's cache is unreachable: `True` lets requests through, `False` answers "
+        "429 `usage_limit_exceeded`",
+    )
+    TOKEN_LIFETIME: Setting[timedelta | None] = Setting(
+        None,
+        (int, timedelta, type(None)),
+        "int | timedelta | None",
+        "lifetime (seconds or a `timedelta`, from `created`) of `ExpiringTokenAuthentication` "
+        "tokens; `None`: they never expire",
+        minimum=1,
+        convert=_seconds,
+    )
+    SCOPES_GETTER: Setting[str | None] = Setting(
+        None,
+        (str, type(None)),
+        "str | None",
+        "dotted path of `callable(request)` returning the scopes the credentials grant, or `None` "
+        "when they carry none; `None`: `permissions.token_scopes`",
+        dotted="callable(request)",
+    )
+    PROBLEM_DETAILS: Setting[bool] = Setting(
+        False,
+        (bool,),
+        "bool",
+        "answer `application/problem+json` (RFC 9457) unless the client prefers `application/json`; "
+        "with `False`, only clients that ask for it get it",
+    )
+    REQUIRE_IF_MATCH: Setting[bool] = Setting(
+        False,
+        (bool,),
+        "bool",
+        "views with `ConditionalRequestMixin` answer 428 `precondition_failed` to a `PUT`, `PATCH` "
+        "or `DELETE` without `If-Match` (a view's `require_if_match` wins)",
+    )
+    BODY_HOOK: Setting[Callable[..., Any] | None] = Setting(
+        None,
+        (str, type(None)),
+        "str | None",
+        "dotted path of `callable(body, problem, request)` run on every JSON error body; it may "
+        "change `body` in place or return a new dict. If it raises, the client gets a minimal "
+        "`server_error` body and the failure is logged",
+        dotted="callable(body, problem, request)",
+        convert=_hook,
+    )
 
 
 settings = Settings()
+
+
+def markdown() -> str:
+    """The README's settings table, generated from the declarations above."""
+    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for name, spec in SPEC.items():
+        default = "[]" if spec.default == () else "{}" if spec.default == {} else repr(spec.default)
+        label = spec.label.replace("|", "\\|")
+        lines.append(f"| `{name}` | `{label}` | `{default}` | {spec.doc} |")
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Optional middleware for plain Django views.
+"""Middleware for plain Django views, in sync and async stacks alike.
 
 It does two things handler views cannot:
 
@@ -14,15 +14,19 @@ Unexpected exceptions are left to Django and ``handler500``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.log import log_response
 
-from django_api_errors import codes, conf
-from django_api_errors.handlers import problem_for
-from django_api_errors.responses import Problem, safe_render
+from django_api_errors.classify import classify
+from django_api_errors.handlers import respond
+from django_api_errors.problem import Problem
 from django_api_errors.views import wants_html
+
+__all__ = ["ErrorMiddleware"]
 
 _REPLACED_HEADERS = {"content-type", "content-length"}
 
@@ -33,38 +37,50 @@ def _is_documented(response: HttpResponseBase) -> bool:
 
 
 class ErrorMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
+    """Documented bodies for errors of plain Django views; no thread hop under ASGI."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        return self.finish(request, self.get_response(request))
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
+        return self.finish(request, await get_response(request))
+
+    def finish(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.status_code < 400 or _is_documented(response) or wants_html(request):
             return response
         return self.rewrite(request, response)
 
     def rewrite(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """The documented body for an error response a view returned."""
-        status = response.status_code
-        problem = Problem.for_code(codes.closest(status))
-        problem.status = status
+        problem = Problem.for_status(response.status_code)
         if problem.code == "usage_limit_exceeded":
-            given = response.get("Retry-After", "")
-            wait = int(given) if given.isdigit() else conf.settings.RETRY_AFTER
-            problem.headers["Retry-After"] = str(wait)
-            problem.extra["retry_after"] = wait
-        if status == 401 and not response.has_header("WWW-Authenticate"):
-            problem.headers["WWW-Authenticate"] = conf.settings.WWW_AUTHENTICATE
-        documented = safe_render(problem, request)
+            problem.wait(response.get("Retry-After"))
+        documented = respond(problem, request)
         for name, value in response.items():
-            if name.lower() not in _REPLACED_HEADERS:
+            # A wait the view wrote (even "0") was already made at least 1.
+            if name.lower() not in _REPLACED_HEADERS and not (
+                name.lower() == "retry-after" and "Retry-After" in problem.headers
+            ):
                 documented[name] = value
         documented.cookies = response.cookies
         return documented
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        problem = problem_for(exception, request)
+        problem = classify(exception, request)
         if problem.status >= 500:
             return None
-        response = safe_render(problem, request, exception)
+        response = respond(problem, request)
         log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         return response

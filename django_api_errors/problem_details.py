@@ -9,14 +9,15 @@ high as ``application/json``) gets the error as a problem document; with
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.encoding import escape_uri_path, force_str
 
 from django_api_errors import codes, conf
+from django_api_errors._requests import django_request
+from django_api_errors.problem import Problem
 
-if TYPE_CHECKING:
-    from django_api_errors.responses import Problem
+__all__ = ["JSON", "PROBLEM_JSON", "build_problem_details", "wants_problem_details"]
 
 PROBLEM_JSON = "application/problem+json"
 JSON = "application/json"
@@ -50,7 +51,7 @@ def _qualities(accept: str) -> tuple[float | None, float | None]:
 
 def wants_problem_details(request: Any) -> bool:
     """True when the error for ``request`` should be ``application/problem+json``."""
-    meta = getattr(getattr(request, "_request", request), "META", None) or {}
+    meta = getattr(django_request(request), "META", None) or {}
     accept: str = meta.get("HTTP_ACCEPT", "")
     default = conf.settings.PROBLEM_DETAILS
     if not default and "+" not in accept:
@@ -79,13 +80,12 @@ def _type_and_title(problem: Problem, uri: str | None) -> tuple[str, str]:
 def build_problem_details(problem: Problem, request_id: str, request: Any, uri: str | None) -> dict[str, Any]:
     """The RFC 9457 document for ``problem``, with the JSON body's members added."""
     type_uri, title = _type_and_title(problem, uri)
-    django_request = getattr(request, "_request", request)
     body: dict[str, Any] = {
         "type": type_uri,
         "title": title,
         "status": problem.status,
         "detail": force_str(problem.description),
-        "instance": escape_uri_path(getattr(django_request, "path", "") or "/"),
+        "instance": escape_uri_path(getattr(django_request(request), "path", "") or "/"),
         "error": problem.code,
         "request_id": request_id,
     }

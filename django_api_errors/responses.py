@@ -1,83 +1,24 @@
-"""Building the documented error body and its response."""
+"""Rendering a :class:`~django_api_errors.problem.Problem` as the documented response."""
 
 from __future__ import annotations
 
 import json
-import logging
-import os
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.encoding import force_str
 
-from django_api_errors import codes, conf
+from django_api_errors import conf
+from django_api_errors._requests import get_request_id, new_request_id
+from django_api_errors.problem import Problem
 from django_api_errors.problem_details import PROBLEM_JSON, build_problem_details, wants_problem_details
 
-logger = logging.getLogger("django_api_errors")
-
-_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z")
-_REQUEST_ID_ATTR = "api_errors_request_id"
-
-Details = list[dict[str, Any]]
-
-
-@dataclass
-class Problem:
-    """One error, classified: what the body and the headers will say."""
-
-    code: str
-    status: int
-    description: codes.Text
-    details: Details | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def for_code(cls, code: str, description: codes.Text | None = None, **kwargs: Any) -> Problem:
-        """A problem with ``code``'s status and, unless given, its wording."""
-        entry = codes.get(code)
-        if entry is None:
-            raise KeyError(f"unknown error code {code!r}")
-        # Not ``description or ...``: the truth test of a lazy text translates it.
-        if description is None or (isinstance(description, str) and not description):
-            description = entry.description
-        return cls(code, entry.status, description, **kwargs)
-
-
-def _meta_key(header: str) -> str:
-    return "HTTP_" + header.upper().replace("-", "_")
-
-
-def new_request_id() -> str:
-    """A random version 4 UUID in hex, like ``uuid.uuid4().hex`` without the ``UUID`` object."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = raw[6] & 0x0F | 0x40  # version 4
-    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
-    return raw.hex()
-
-
-def get_request_id(request: Any) -> str:
-    """The request's id: a safe incoming ``X-Request-ID``, or a new one.
-
-    Stored on the Django request, so every error of one request shares it.
-    """
-    django_request = getattr(request, "_request", request)
-    rid: str | None = getattr(django_request, _REQUEST_ID_ATTR, None)
-    if rid is None:
-        meta = getattr(django_request, "META", {})
-        incoming = meta.get(_meta_key(conf.settings.REQUEST_ID_HEADER), "")
-        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else new_request_id()
-        try:
-            setattr(django_request, _REQUEST_ID_ATTR, rid)
-        except AttributeError:  # pragma: no cover - exotic request objects
-            pass
-    return rid
+__all__ = ["build_body", "error_uri", "minimal_response", "render"]
 
 
 def error_uri(code: str) -> str | None:
+    """Where ``code`` is documented, from ``API_ERRORS["ERROR_URI"]``."""
     base = conf.settings.ERROR_URI
     if not base:
         return None
@@ -87,6 +28,7 @@ def error_uri(code: str) -> str | None:
 
 
 def build_body(problem: Problem, request_id: str) -> dict[str, Any]:
+    """The documented JSON body: ``error``, ``error_description``, ... then extra members."""
     body: dict[str, Any] = {
         "error": problem.code,
         "error_description": force_str(problem.description),
@@ -146,19 +88,3 @@ def render(problem: Problem, request: Any) -> HttpResponse:
         response[name] = value
     response[conf.settings.REQUEST_ID_HEADER] = rid
     return response
-
-
-def safe_render(
-    problem: Problem, request: HttpRequest | Any, exc: BaseException | None = None
-) -> HttpResponse:
-    """:func:`render`, falling back to a minimal body if formatting fails.
-
-    Both the formatting failure and ``exc``, the error being answered, are logged.
-    """
-    try:
-        return render(problem, request)
-    except Exception:
-        logger.exception("Formatting a %s error failed", problem.code)
-        if exc is not None:
-            logger.error("The %s error being formatted", problem.code, exc_info=exc)
-        return minimal_response(request)

@@ -66,7 +66,7 @@ def test_broken_urlconf_is_left_to_django():
         ({"RETRY_AFTER": 0}, ["django_api_errors.E002"]),
         ({"RETRY_AFTER": True}, ["django_api_errors.E002"]),
         ({"HTML_PATH_PREFIXES": "/site/"}, ["django_api_errors.E002"]),
-        ("not a dict", ["django_api_errors.E002"]),
+        ("not a dict", ["django_api_errors.E004"]),
         ({"CODES": {"teapot": {"status": 200}}}, ["django_api_errors.E003"]),
         ({"CODES": {"teapot": 418}}, ["django_api_errors.E003"]),
         ({"CODES": {"teapot": {"status": 418}}, "RETRY_AFTER": 5}, []),

@@ -34,5 +34,5 @@ def test_problem_details_setting_is_validated():
 
 def test_a_setting_that_is_not_a_dict_reads_as_empty():
     with override_settings(API_ERRORS=["not", "a", "dict"]):
-        assert conf.settings.user == {}
+        assert conf.settings.CODES == {}
         assert conf.settings.REQUEST_ID_HEADER == "X-Request-ID"

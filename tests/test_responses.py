@@ -9,7 +9,7 @@ from rest_framework import exceptions as drf
 from django_api_errors import codes
 from django_api_errors.exceptions import ApiError, Conflict, UsageLimitExceeded
 from django_api_errors.handlers import exception_handler
-from django_api_errors.responses import get_request_id
+from django_api_errors._requests import get_request_id
 from tests.conftest import assert_error
 
 
@@ -147,7 +147,7 @@ def test_subclass_of_a_code_registered_later():
 def test_new_request_ids_are_uuid4_hex():
     import uuid
 
-    from django_api_errors.responses import new_request_id
+    from django_api_errors._requests import new_request_id
 
     ids = {new_request_id() for _ in range(50)}
     assert len(ids) == 50
@@ -161,8 +161,8 @@ def test_new_request_ids_are_uuid4_hex():
 def test_for_code_keeps_a_lazy_description_lazy():
     from django.utils.functional import Promise
 
-    from django_api_errors.handlers import NO_ROUTE
-    from django_api_errors.responses import Problem
+    from django_api_errors.classify import NO_ROUTE
+    from django_api_errors.problem import Problem
 
     assert Problem.for_code("not_found", NO_ROUTE).description is NO_ROUTE
     assert isinstance(Problem.for_code("not_found").description, Promise)

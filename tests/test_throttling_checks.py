@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from django_api_errors.checks import check_settings, check_throttle_caches
+from django_api_errors.checks import check_settings
+from django_api_errors.throttling.checks import check_throttle_caches
 
 THROTTLED = {
     "EXCEPTION_HANDLER": "django_api_errors.handlers.exception_handler",

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 import django_api_errors
-from django_api_errors import codes, handlers, views
+from django_api_errors import classify, codes, views
 from tests.conftest import assert_error, assert_problem
 
 LOCALE = Path(django_api_errors.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
@@ -56,11 +56,11 @@ def test_po_is_complete_and_compiled():
 def test_every_user_facing_string_is_translated():
     catalog = _catalog()
     texts = [
-        handlers.TOO_BIG,
-        handlers.UNIQUE,
-        handlers.PROTECTED,
-        handlers.TOO_DEEP,
-        handlers.NO_ROUTE,
+        classify.TOO_BIG,
+        classify.UNIQUE,
+        classify.PROTECTED,
+        classify.TOO_DEEP,
+        classify.NO_ROUTE,
         views.CSRF_FAILED,
     ]
     for entry in codes.BUILTIN:

@@ -3,3 +3,11 @@
 Public paths: ``django_api_errors.authentication``, ``django_api_errors.permissions``
 and ``django_api_errors.contrib.*``.
 """
+
+
+def ready() -> None:
+    """Plug the wing into the core (called by the app's ``AppConfig.ready``)."""
+    from django_api_errors.auth import _sessions
+    from django_api_errors.classify import register_refusal
+
+    register_refusal(_sessions.refusal)

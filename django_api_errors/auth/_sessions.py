@@ -2,8 +2,8 @@
 
 Django treats a session cookie that names an expired, deleted or forged
 session like no cookie: the request is simply anonymous.  A client then
-cannot tell "log in again" from "you never logged in".  The handler asks
-:func:`stale_session` only when DRF refuses an anonymous request, so the
+cannot tell "log in again" from "you never logged in".  The core's
+classification asks :func:`refusal` only when DRF refuses a request, so the
 requests that succeed pay nothing for it.
 """
 
@@ -13,9 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from rest_framework import exceptions as drf
 from rest_framework.authentication import SessionAuthentication
 
-SIGNED_COOKIES_SALT = "django.contrib.sessions.backends.signed_cookies"
+from django_api_errors import conf
+from django_api_errors._requests import django_request
+from django_api_errors.problem import Problem
 
 
 def uses_sessions(request: Any) -> bool:
@@ -26,20 +29,14 @@ def uses_sessions(request: Any) -> bool:
 
 def _signed_cookie_valid(session: SessionBase, cookie: str) -> bool:
     from django.contrib.sessions.backends.signed_cookies import SessionStore
-    from django.core import signing
 
     if not isinstance(session, SessionStore):
         return True
-    try:
-        signing.loads(
-            cookie,
-            serializer=session.serializer,
-            max_age=session.get_session_cookie_age(),
-            salt=SIGNED_COOKIES_SALT,
-        )
-    except Exception:  # Django's own load() treats every failure as "no session".
-        return False
-    return True
+    # The backend's own load(): on a bad signature or an expired max_age it
+    # starts a new session, which marks the store modified.
+    probe = SessionStore(session_key=cookie)
+    probe.load()
+    return not probe.modified
 
 
 def stale_session(request: Any) -> bool:
@@ -49,9 +46,9 @@ def stale_session(request: Any) -> bool:
     a flushed cache), was flushed because the password changed, or a signed
     cookie whose signature or ``max_age`` check fails.
     """
-    django_request = getattr(request, "_request", request)
-    cookie = getattr(django_request, "COOKIES", {}).get(settings.SESSION_COOKIE_NAME)
-    session = getattr(django_request, "session", None)
+    inner = django_request(request)
+    cookie = getattr(inner, "COOKIES", {}).get(settings.SESSION_COOKIE_NAME)
+    session = getattr(inner, "session", None)
     if not cookie or not isinstance(session, SessionBase):
         return False
     # Loads the session if nothing did yet (usually AuthenticationMiddleware has).
@@ -69,7 +66,17 @@ def forget_session(request: Any) -> None:
     ``SessionMiddleware`` deletes the cookie of an empty session on the way
     out, with the configured path, domain and SameSite attributes.
     """
-    django_request = getattr(request, "_request", request)
-    session = getattr(django_request, "session", None)
+    session = getattr(django_request(request), "session", None)
     if isinstance(session, SessionBase):
         session.flush()
+
+
+def refusal(exc: drf.APIException, request: Any) -> Problem | None:
+    """``session_expired`` for an anonymous refusal that carried a dead session cookie."""
+    if isinstance(exc, drf.NotAuthenticated) and uses_sessions(request) and stale_session(request):
+        forget_session(request)  # so SessionMiddleware deletes the cookie
+        # Log in again through the session: its challenge, not another authenticator's.
+        return Problem.for_code(
+            "session_expired", headers={"WWW-Authenticate": conf.settings.WWW_AUTHENTICATE}
+        )
+    return None

@@ -22,8 +22,9 @@ from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent, force
 
 from django_api_errors import codes, conf
 from django_api_errors.openapi import _inspection as inspection
+from django_api_errors.problem import Details, Problem
 from django_api_errors.problem_details import JSON, PROBLEM_JSON, build_problem_details
-from django_api_errors.responses import Details, Problem, build_body, error_uri
+from django_api_errors.responses import build_body, error_uri
 
 ERROR = "ApiError"
 DETAIL = "ApiErrorDetail"
@@ -125,7 +126,7 @@ def _example_problem(status: int, code: str, details: Details | None, extra: dic
     problem = Problem.for_code(code, details=details, extra=dict(extra))
     problem.status = status
     if code == "usage_limit_exceeded":
-        problem.extra["retry_after"] = conf.settings.RETRY_AFTER
+        problem.wait(None)
     return problem
 
 

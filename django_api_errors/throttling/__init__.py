@@ -13,3 +13,12 @@ from django_api_errors.throttling.throttles import (
 )
 
 __all__ = ["AnonRateThrottle", "AtomicRateThrottle", "ScopedRateThrottle", "UserRateThrottle"]
+
+
+def ready() -> None:
+    """Plug the wing into the core (called by the app's ``AppConfig.ready``)."""
+    from django.core import checks
+
+    from django_api_errors.throttling.checks import check_throttle_caches
+
+    checks.register(check_throttle_caches, checks.Tags.caches)

@@ -1,0 +1,170 @@
+"""Classification: what went wrong, as one documented :class:`~django_api_errors.problem.Problem`.
+
+The DRF handler, the Django error views and the middleware all call
+:func:`classify`; it knows every exception Django, DRF and the app raise.
+Wings add what only they can tell with :func:`register_refusal` (the auth
+wing tells an expired session from none), so the core never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core import exceptions as django_exceptions
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions as drf
+
+from django_api_errors import _conflicts, _details, codes, conf
+from django_api_errors.exceptions import ApiError, InsufficientScope, UsageLimitExceeded
+from django_api_errors.problem import Problem
+
+try:
+    from django_ratelimit.exceptions import Ratelimited
+except ImportError:  # pragma: no cover - django-ratelimit is an optional extra
+    Ratelimited = None
+
+__all__ = ["challenge", "classify", "register_refusal"]
+
+TOO_BIG = _("The request body is larger than the server accepts.")
+UNIQUE = _("A resource with the same unique values already exists.")
+PROTECTED = _("The resource is still referenced by other resources.")
+TOO_DEEP = _("The request body is nested too deeply to parse.")
+# The parser's own message quotes Python's exception text; it stays in the logs.
+UNPARSABLE = _("The request body could not be parsed in its declared Content-Type.")
+NO_ROUTE = _("The requested resource does not exist.")
+
+# What Django itself answers with 400 (DisallowedHost, TooManyFieldsSent, ...).
+_BAD_REQUEST = (django_exceptions.SuspiciousOperation, django_exceptions.BadRequest, MultiPartParserError)
+# Modules whose recursion on a deep body is the client's doing, not a bug.
+_PARSERS = frozenset({"json", "json.decoder", "rest_framework.parsers"})
+
+Refusal = Callable[[drf.APIException, Any], "Problem | None"]
+_refusals: list[Refusal] = []
+
+
+def register_refusal(refusal: Refusal) -> None:
+    """Let a wing answer a DRF refusal (401/403) before the core's mapping does."""
+    if refusal not in _refusals:
+        _refusals.append(refusal)
+
+
+def challenge(request: Any, view: Any = None) -> str:
+    """The ``WWW-Authenticate`` of a 401 (RFC 9110 §15.5.2): the first
+    authenticator's challenge, else ``API_ERRORS["WWW_AUTHENTICATE"]``."""
+    for authenticator in getattr(request, "authenticators", None) or ():
+        header = authenticator.authenticate_header(request)
+        if header:
+            return str(header)
+    if view is not None and request is not None and hasattr(view, "get_authenticate_header"):
+        header = view.get_authenticate_header(request)
+        if header:
+            return str(header)
+    return conf.settings.WWW_AUTHENTICATE
+
+
+def _from_api_error(exc: ApiError) -> Problem:
+    problem = Problem(exc.code, exc.status_code, exc.description, None, dict(exc.extra), dict(exc.headers))
+    if isinstance(exc, UsageLimitExceeded):
+        problem.wait(exc.retry_after)
+    elif isinstance(exc, InsufficientScope):
+        scope = problem.extra.get("scope")
+        header = 'Bearer error="insufficient_scope"'
+        if scope:
+            header += f', scope="{scope}"'
+        problem.headers.setdefault("WWW-Authenticate", header)
+    return problem
+
+
+def _from_validation(exc: drf.ValidationError) -> Problem:
+    found = _details.from_drf(exc.detail)
+    if found and all(item["code"] == "unique" for item in found):
+        fields = sorted({item["field"] for item in found if item["field"]})
+        return Problem.for_code("conflict", UNIQUE, details=found, extra={"fields": fields} if fields else {})
+    return Problem.for_code("invalid_request", details=found)
+
+
+def _required_scopes(detail: Any) -> list[str] | None:
+    scopes = detail.get("required_scopes") if isinstance(detail, dict) else None
+    return [str(scope) for scope in scopes] if isinstance(scopes, list) else None
+
+
+def _from_drf(exc: drf.APIException, request: Any) -> Problem:
+    if isinstance(exc, drf.ValidationError):
+        return _from_validation(exc)
+    if isinstance(exc, drf.Throttled):
+        return Problem.for_code("usage_limit_exceeded").wait(getattr(exc, "wait", None))
+    if isinstance(exc, drf.ParseError):
+        return Problem.for_code("invalid_request", UNPARSABLE)
+    for refusal in _refusals:
+        problem = refusal(exc, request)
+        if problem is not None:
+            return problem
+    text = exc.detail if isinstance(exc.detail, str) else None
+    if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
+        # DRF turns these into 403 when its first authenticator has no
+        # challenge; a client then cannot tell "log in" from "forbidden".
+        problem = Problem.for_code("unauthorized_client", text)
+        if getattr(exc, "auth_header", None):
+            problem.headers["WWW-Authenticate"] = str(exc.auth_header)  # type: ignore[attr-defined]
+        return problem
+    scopes = _required_scopes(exc.detail) if isinstance(exc, drf.PermissionDenied) else None
+    if scopes:
+        # django-oauth-toolkit's TokenHasScope with ERROR_RESPONSE_WITH_SCOPES.
+        return _from_api_error(InsufficientScope(scopes=scopes))
+    if isinstance(exc, drf.UnsupportedMediaType):
+        parsers = getattr(request, "parsers", None) or ()
+        supported = [parser.media_type for parser in parsers]
+        return Problem.for_code("invalid_content_type", text, extra={"supported_media_types": supported})
+    own = exc.default_code if isinstance(exc.default_code, str) else None
+    if own and codes.get(own) is not None:
+        problem = Problem.for_code(own, text)
+        problem.status = exc.status_code
+        return problem
+    return Problem.for_status(exc.status_code, text)
+
+
+def _raised_by_parser(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") in _PARSERS:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def classify(exc: BaseException, request: Any = None) -> Problem:
+    """The documented error for ``exc``; ``server_error`` when unexpected."""
+    if isinstance(exc, ApiError):
+        return _from_api_error(exc)
+    if isinstance(exc, drf.APIException):
+        return _from_drf(exc, request)
+    if isinstance(exc, Http404):
+        return Problem.for_code("not_found", NO_ROUTE)
+    if Ratelimited is not None and isinstance(exc, Ratelimited):
+        problem = Problem.for_code("usage_limit_exceeded").wait(
+            getattr(request, "ratelimit_retry_after", None)
+        )
+        problem.headers.update(getattr(request, "ratelimit_headers", None) or {})  # see throttling.ratelimit
+        return problem
+    if isinstance(exc, django_exceptions.PermissionDenied):
+        return Problem.for_code("access_denied")
+    if isinstance(exc, django_exceptions.ValidationError):
+        return Problem.for_code("invalid_request", details=_details.from_django(exc))
+    if isinstance(exc, django_exceptions.RequestDataTooBig):
+        return Problem.for_status(413, TOO_BIG)
+    if isinstance(exc, _BAD_REQUEST):
+        return Problem.for_code("invalid_request")
+    if isinstance(exc, IntegrityError):
+        fields = _conflicts.unique_fields(exc)
+        if fields is not None:
+            return Problem.for_code("conflict", UNIQUE, extra={"fields": fields})
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Problem.for_code("conflict", PROTECTED, extra={"blocked_by": _conflicts.blocking_models(exc)})
+    if isinstance(exc, RecursionError) and _raised_by_parser(exc):
+        return Problem.for_code("invalid_request", TOO_DEEP)
+    return Problem.for_code("server_error")

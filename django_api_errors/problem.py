@@ -1,0 +1,77 @@
+"""The central type: one error, classified, before it is rendered.
+
+Every entry point (the DRF handler, the Django error views, the middleware)
+turns what went wrong into a :class:`Problem`, and one renderer turns a
+``Problem`` into the response.  The header rules every path shares live here
+once: ``Retry-After`` and "a status with no row keeps its status".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from django_api_errors import codes, conf
+
+__all__ = ["Detail", "Details", "Problem", "retry_after"]
+
+
+class Detail(TypedDict):
+    """One entry of the body's ``details`` list."""
+
+    field: str | None
+    code: str
+    message: str
+
+
+Details = list[Detail]
+
+
+def retry_after(seconds: float | str | None) -> int:
+    """Whole seconds for ``Retry-After``: rounded up, at least 1.
+
+    Unknown, unparsable or non-positive waits become ``API_ERRORS["RETRY_AFTER"]``.
+    """
+    if isinstance(seconds, str):
+        seconds = float(seconds) if seconds.strip().isdigit() else None
+    if seconds is None or seconds <= 0:
+        return max(1, conf.settings.RETRY_AFTER)
+    return max(1, math.ceil(seconds))
+
+
+@dataclass
+class Problem:
+    """What the body and the headers of one error response will say."""
+
+    code: str
+    status: int
+    description: codes.Text
+    details: Details | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_code(cls, code: str, description: codes.Text | None = None, **kwargs: Any) -> Problem:
+        """A problem with ``code``'s status and, unless given, its wording."""
+        entry = codes.get(code)
+        if entry is None:
+            raise KeyError(f"unknown error code {code!r}")
+        # Not ``description or ...``: the truth test of a lazy text translates it.
+        if description is None or (isinstance(description, str) and not description):
+            description = entry.description
+        return cls(code, entry.status, description, **kwargs)
+
+    @classmethod
+    def for_status(cls, status: int, description: codes.Text | None = None) -> Problem:
+        """A status with no row of its own keeps its status and borrows the closest code."""
+        problem = cls.for_code(codes.closest(status), description)
+        problem.status = status
+        return problem
+
+    def wait(self, seconds: float | str | None) -> Problem:
+        """Say when to retry: ``Retry-After`` and the body's ``retry_after`` agree."""
+        wait = retry_after(seconds)
+        self.extra.setdefault("retry_after", wait)
+        self.headers.setdefault("Retry-After", str(wait))
+        return self
