@@ -224,13 +224,3 @@ class Settings:
 
 
 settings = Settings()
-
-
-def markdown() -> str:
-    """The README's settings table, generated from the declarations above."""
-    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
-    for name, spec in SPEC.items():
-        default = "[]" if spec.default == () else "{}" if spec.default == {} else repr(spec.default)
-        label = spec.label.replace("|", "\\|")
-        lines.append(f"| `{name}` | `{label}` | `{default}` | {spec.doc} |")
-    return "\n".join(lines) + "\n"

@@ -152,3 +152,35 @@ def test_scope_mixin_refuses_for_other_reasons_without_naming_scopes():
     force_authenticate(request, user=object(), token=LiveToken())
     request = APIView().initialize_request(request)
     assert ClosedWithScopes().has_permission(request, None) is False
+
+
+def test_the_private_token_lookup_the_adapter_uses_still_exists():
+    from oauth2_provider.oauth2_validators import OAuth2Validator
+
+    assert hasattr(OAuth2Validator, "_load_access_token"), (
+        "django-oauth-toolkit no longer has OAuth2Validator._load_access_token; "
+        "django_api_errors.auth.contrib.oauth2.stored_token now uses its public fallback"
+    )
+
+
+def test_stored_token_has_a_public_fallback_for_the_private_lookup(issue, monkeypatch):
+    from oauth2_provider.oauth2_validators import OAuth2Validator
+    from oauth2_provider.settings import oauth2_settings
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from django_api_errors.auth.contrib.oauth2 import stored_token
+
+    class WithoutPrivateLookup(OAuth2Validator):
+        @property
+        def _load_access_token(self):
+            raise AttributeError("_load_access_token")
+
+    monkeypatch.setattr(oauth2_settings, "OAUTH2_VALIDATOR_CLASS", WithoutPrivateLookup)
+    stored = issue("tok-old-2", expires_in=-timedelta(seconds=1))
+
+    def lookup(token):
+        return stored_token(Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {token}")))
+
+    assert lookup("tok-old-2") == stored
+    assert lookup("tok-unknown") is None

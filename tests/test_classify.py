@@ -9,8 +9,8 @@ from rest_framework import exceptions as drf
 from rest_framework.exceptions import ErrorDetail
 
 from django_api_errors import _conflicts as conflicts
-from django_api_errors.exceptions import InsufficientScope
 from django_api_errors.classify import classify
+from django_api_errors.exceptions import InsufficientScope
 from django_api_errors.handlers import exception_handler
 from django_api_errors.problem import Problem
 from django_api_errors.views import server_error

@@ -4,23 +4,37 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from django_api_errors import codes
+from django_api_errors import codes, conf
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def _command_output() -> str:
+def _command_output(table: str = "codes") -> str:
     out = StringIO()
-    call_command("api_error_reference", stdout=out)
+    call_command("api_error_reference", table=table, stdout=out)
     return out.getvalue()
 
 
+def _readme_block(name: str) -> str:
+    match = re.search(rf"<!-- {name}:start -->\n(.*?)<!-- {name}:end -->", README.read_text(), re.S)
+    assert match, f"README lost its {name} markers"
+    return match.group(1)
+
+
 def test_readme_table_is_the_generated_reference():
-    match = re.search(
-        r"<!-- error-reference:start -->\n(.*?)<!-- error-reference:end -->", README.read_text(), re.S
-    )
-    assert match, "README lost its error-reference markers"
-    assert match.group(1) == _command_output()
+    assert _readme_block("error-reference") == _command_output()
+
+
+def test_readme_settings_table_is_generated_from_the_declarations():
+    assert _readme_block("settings-reference") == _command_output("settings")
+
+
+def test_settings_table_lists_every_setting_with_its_default():
+    output = _command_output("settings")
+    for name in conf.SPEC:
+        assert f"| `{name}` |" in output
+    assert "| `RETRY_AFTER` | `int` | `60` |" in output
+    assert "| `ERROR_URI` | `str \\| None` | `None` |" in output
 
 
 def test_reference_lists_every_code_with_its_status():

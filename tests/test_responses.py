@@ -7,9 +7,9 @@ from django.test import RequestFactory, override_settings
 from rest_framework import exceptions as drf
 
 from django_api_errors import codes
+from django_api_errors._requests import get_request_id
 from django_api_errors.exceptions import ApiError, Conflict, UsageLimitExceeded
 from django_api_errors.handlers import exception_handler
-from django_api_errors._requests import get_request_id
 from tests.conftest import assert_error
 
 

@@ -5,9 +5,9 @@ from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 from rest_framework.throttling import BaseThrottle
 
-from django_api_errors.throttling.checks import check_throttle_caches
 from django_api_errors.throttling import _counting as counting
 from django_api_errors.throttling import throttles as throttling
+from django_api_errors.throttling.checks import check_throttle_caches
 from django_api_errors.throttling.ratelimit import ratelimit
 from tests.servers import redis_server  # noqa: F401 - fixture
 

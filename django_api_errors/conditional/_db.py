@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections
 from django.db.models import BinaryField, JSONField, Model, QuerySet, TextField
 
 # Columns worth leaving out of a read that may end in a 304.
@@ -28,7 +28,9 @@ def large_fields(model: type[Model], keep: Iterable[str | None] = ()) -> list[st
 
 def write_database(queryset: QuerySet[Any]) -> str:
     """Where writes to ``queryset``'s rows go: its own database, or the router's."""
-    return getattr(queryset, "_db", None) or router.db_for_write(queryset.model)
+    # select_for_update() marks the clone for writing, so ``.db`` asks the
+    # router's db_for_write unless the queryset was bound with using().
+    return queryset.select_for_update().db
 
 
 def take_sqlite_write_lock(alias: str, model: type[Model]) -> None:

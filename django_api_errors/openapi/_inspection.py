@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models.fields import AutoFieldMixin
 from rest_framework import permissions, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import MultiPartParser
@@ -50,6 +49,10 @@ class ViewErrors:
         found = self.statuses.setdefault(status or codes.status_of(code), [])
         if code not in found:
             found.append(code)
+
+
+# Django's public auto key fields (their common base, AutoFieldMixin, is internal).
+_AUTO_FIELDS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
 
 def view_components(view: Any, getter: str, attribute: str) -> list[Any]:
@@ -99,7 +102,7 @@ def has_unique_values(model: type[models.Model]) -> bool:
     meta = model._meta
     # Values the server generates (auto keys, editable=False UUIDs) cannot collide
     # with what a client sends.
-    if any(f.unique and f.editable and not isinstance(f, AutoFieldMixin) for f in meta.concrete_fields):
+    if any(f.unique and f.editable and not isinstance(f, _AUTO_FIELDS) for f in meta.concrete_fields):
         return True
     return bool(meta.unique_together or meta.total_unique_constraints)
 

@@ -14,9 +14,11 @@ used ``oauth2_provider.contrib.rest_framework``'s:
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from oauth2_provider.contrib.rest_framework import authentication, permissions
+from oauth2_provider.models import get_access_token_model
 from oauth2_provider.settings import oauth2_settings
 from rest_framework.authentication import get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -42,8 +44,16 @@ def stored_token(request: Request) -> Any:
     if raw is None:
         return None
     validator = oauth2_settings.OAUTH2_VALIDATOR_CLASS()
-    # The validator's own lookup: it knows how tokens are stored (hashed or not).
-    return validator._load_access_token(raw)
+    # The validator's own lookup knows how tokens are stored (hashed or not),
+    # but it is private: the one place it is used, with a public fallback.
+    load = getattr(validator, "_load_access_token", None)
+    if load is not None:
+        return load(raw)
+    model = get_access_token_model()
+    if any(field.name == "token_checksum" for field in model._meta.get_fields()):
+        checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return model.objects.filter(token_checksum=checksum).first()
+    return model.objects.filter(token=raw).first()
 
 
 class OAuth2Authentication(authentication.OAuth2Authentication):  # type: ignore[misc]
