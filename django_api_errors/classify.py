@@ -109,8 +109,9 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
         # DRF turns these into 403 when its first authenticator has no
         # challenge; a client then cannot tell "log in" from "forbidden".
         problem = Problem.for_code("unauthorized_client", text)
-        if getattr(exc, "auth_header", None):
-            problem.headers["WWW-Authenticate"] = str(exc.auth_header)  # type: ignore[attr-defined]
+        header = getattr(exc, "auth_header", None)  # set by DRF's APIView on these two
+        if header:
+            problem.headers["WWW-Authenticate"] = str(header)
         return problem
     scopes = _required_scopes(exc.detail) if isinstance(exc, drf.PermissionDenied) else None
     if scopes:

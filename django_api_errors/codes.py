@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from django_api_errors import conf
 
+__all__ = ["ErrorCode", "all_codes", "get", "register", "status_of", "unregister"]
+
 Text = str | Promise
 
 

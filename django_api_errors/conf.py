@@ -75,7 +75,7 @@ class Setting(Generic[T]):
         except KeyError:
             value = _user().get(self.name, self.default)
             value = _cache[self.name] = self.convert(value) if self.convert else value
-            return value  # type: ignore[no-any-return]
+            return value
 
     def valid(self, value: Any) -> bool:
         """What the system check accepts for this key."""

@@ -16,6 +16,22 @@ from rest_framework.exceptions import APIException
 from django_api_errors import codes
 from django_api_errors.codes import Text
 
+__all__ = [
+    "AccessDenied",
+    "ApiError",
+    "Conflict",
+    "InsufficientScope",
+    "InvalidContentType",
+    "InvalidRequest",
+    "NotFound",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "ServerError",
+    "SessionExpired",
+    "UnauthorizedClient",
+    "UsageLimitExceeded",
+]
+
 PRECONDITION_REQUIRED = _(
     "This request must be conditional: send If-Match with the ETag of the resource's "
     "current version, as returned by GET."

@@ -23,7 +23,7 @@ from django_api_errors.classify import challenge, classify
 from django_api_errors.problem import Problem
 from django_api_errors.responses import minimal_response, render
 
-__all__ = ["exception_handler", "report", "respond"]
+__all__ = ["exception_handler"]
 
 logger = logging.getLogger("django_api_errors")
 

@@ -18,6 +18,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 from django_api_errors.problem_details import PROBLEM_JSON
 
+__all__ = ["ProblemDetailsNegotiation"]
+
 
 class ProblemDetailsNegotiation(DefaultContentNegotiation):
     """DRF's negotiation, with ``application/problem+json`` left to the error path."""

@@ -1,5 +1,5 @@
 """Public path of the scope permissions (the code is in :mod:`django_api_errors.auth`)."""
 
-from django_api_errors.auth.permissions import HasScope, required_scopes, token_scopes
+from django_api_errors.auth.permissions import HasScope, token_scopes
 
-__all__ = ["HasScope", "required_scopes", "token_scopes"]
+__all__ = ["HasScope", "token_scopes"]

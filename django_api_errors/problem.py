@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 
 from django_api_errors import codes, conf
 
-__all__ = ["Detail", "Details", "Problem", "retry_after"]
+__all__ = ["Detail", "Details", "Problem"]
 
 
 class Detail(TypedDict):

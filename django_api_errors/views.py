@@ -22,7 +22,7 @@ from django_api_errors import conf
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
 
-__all__ = ["bad_request", "csrf_failure", "page_not_found", "permission_denied", "server_error", "wants_html"]
+__all__ = ["bad_request", "csrf_failure", "page_not_found", "permission_denied", "server_error"]
 
 CSRF_FAILED = _(
     "CSRF verification failed: send the CSRF token with requests that authenticate with a session cookie."

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["AutoSchema", "ErrorResponsesMixin", "ExpiringTokenScheme", "components", "error_responses"]
+__all__ = ["AutoSchema", "ErrorResponsesMixin"]
 
 
 def __getattr__(name: str) -> Any:
