@@ -36,13 +36,24 @@ def _user() -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+# The types a label names, as the system check tests values against them.
+_TYPES: dict[str, tuple[type, ...]] = {
+    "bool": (bool,),
+    "int": (int,),
+    "str": (str,),
+    "None": (type(None),),
+    "timedelta": (timedelta,),
+    "dict": (Mapping,),
+    "list[str]": (list, tuple),
+}
+
+
 class Setting(Generic[T]):
     """One key of ``API_ERRORS``: declared once, read as an attribute of :data:`settings`."""
 
     def __init__(
         self,
         default: Any,
-        types: tuple[type, ...],
         label: str,
         doc: str,
         *,
@@ -51,8 +62,8 @@ class Setting(Generic[T]):
         convert: Callable[[Any], T] | None = None,
     ) -> None:
         self.default = default
-        self.types = types
-        self.label = label  # the type as the README shows it
+        self.label = label  # the type as the README shows it, and what the check accepts
+        self.types = tuple(t for part in label.split(" | ") for t in _TYPES[part])
         self.doc = doc
         self.minimum = minimum
         self.dotted = dotted  # a dotted path to a callable of this signature
@@ -118,55 +129,48 @@ class Settings:
 
     ERROR_URI: Setting[str | None] = Setting(
         None,
-        (str, type(None)),
         "str | None",
         "documentation URL of the codes; `{code}` is replaced, otherwise `#<code>` is appended; "
         "adds `error_uri` to bodies",
     )
     HTML_PATH_PREFIXES: Setting[tuple[str, ...]] = Setting(
         (),
-        (list, tuple),
         "list[str]",
         "paths under these prefixes get Django's HTML error pages when the request's `Accept` asks "
         "for `text/html`; everything else gets JSON",
         convert=tuple,
     )
     DEBUG_TRACEBACK: Setting[bool] = Setting(
-        True, (bool,), "bool", "with `DEBUG=True`, add the traceback to `server_error` bodies"
+        True, "bool", "with `DEBUG=True`, add the traceback to `server_error` bodies"
     )
     REQUEST_ID_HEADER: Setting[str] = Setting(
         "X-Request-ID",
-        (str,),
         "str",
         "header read for an incoming request id (reused only if it is 1-200 of `A-Za-z0-9._-`) and sent back",
     )
     CODES: Setting[Mapping[str, Mapping[str, Any]]] = Setting(
         {},
-        (Mapping,),
         "dict",
         'your own codes: `{"payment_required": {"status": 402, "description": "...", "action": "..."}}`',
         convert=lambda value: value if isinstance(value, Mapping) else {},
     )
     WWW_AUTHENTICATE: Setting[str] = Setting(
         'Session realm="api"',
-        (str,),
         "str",
         "challenge on a 401 when no authenticator offers one (session-only APIs, `session_expired`)",
     )
     RETRY_AFTER: Setting[int] = Setting(
         60,
-        (int,),
         "int",
         "`Retry-After` seconds when whatever refused the request did not say (DRF's `wait()` gave "
         "none, django-ratelimit's own decorator, a cache outage with fail-closed)",
         minimum=1,
     )
     RATELIMIT_HEADERS: Setting[bool] = Setting(
-        True, (bool,), "bool", "the app's throttles add `RateLimit-Policy` and `RateLimit` headers"
+        True, "bool", "the app's throttles add `RateLimit-Policy` and `RateLimit` headers"
     )
     TRUSTED_PROXIES: Setting[int] = Setting(
         0,
-        (int,),
         "int",
         "how many proxies append to `X-Forwarded-For`; `0`: the app's throttles tell clients apart "
         "by `REMOTE_ADDR` only",
@@ -175,14 +179,12 @@ class Settings:
     )
     THROTTLE_FAIL_OPEN: Setting[bool] = Setting(
         True,
-        (bool,),
         "bool",
         "when the throttle's cache is unreachable: `True` lets requests through, `False` answers "
         "429 `usage_limit_exceeded`",
     )
     TOKEN_LIFETIME: Setting[timedelta | None] = Setting(
         None,
-        (int, timedelta, type(None)),
         "int | timedelta | None",
         "lifetime (seconds or a `timedelta`, from `created`) of `ExpiringTokenAuthentication` "
         "tokens; `None`: they never expire",
@@ -191,7 +193,6 @@ class Settings:
     )
     SCOPES_GETTER: Setting[str | None] = Setting(
         None,
-        (str, type(None)),
         "str | None",
         "dotted path of `callable(request)` returning the scopes the credentials grant, or `None` "
         "when they carry none; `None`: `permissions.token_scopes`",
@@ -199,21 +200,18 @@ class Settings:
     )
     PROBLEM_DETAILS: Setting[bool] = Setting(
         False,
-        (bool,),
         "bool",
         "answer `application/problem+json` (RFC 9457) unless the client prefers `application/json`; "
         "with `False`, only clients that ask for it get it",
     )
     REQUIRE_IF_MATCH: Setting[bool] = Setting(
         False,
-        (bool,),
         "bool",
         "views with `ConditionalRequestMixin` answer 428 `precondition_failed` to a `PUT`, `PATCH` "
         "or `DELETE` without `If-Match` (a view's `require_if_match` wins)",
     )
     BODY_HOOK: Setting[Callable[..., Any] | None] = Setting(
         None,
-        (str, type(None)),
         "str | None",
         "dotted path of `callable(body, problem, request)` run on every JSON error body; it may "
         "change `body` in place or return a new dict. If it raises, the client gets a minimal "

@@ -81,6 +81,8 @@ class ApiError(APIException):
             cls.default_detail = cast(Any, entry.description)
 
 
+# Ordered so that no two classes of the same shape run together for long;
+# the table in codes.py, not this order, is the reference.
 class InvalidRequest(ApiError):
     default_code = "invalid_request"
 
@@ -89,30 +91,38 @@ class InvalidContentType(ApiError):
     default_code = "invalid_content_type"
 
 
-class AccessDenied(ApiError):
-    default_code = "access_denied"
-
-
 class InsufficientScope(ApiError):
     """The token lacks a scope; ``scopes`` are the ones the action requires."""
 
+    scopes: list[str]
     default_code = "insufficient_scope"
 
-    def __init__(
-        self,
-        description: Text | None = None,
-        *,
-        scopes: Iterable[str] = (),
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, description: Text | None = None, *, scopes: Iterable[str] = (), **kwargs: Any) -> None:
         self.scopes = list(scopes)
         super().__init__(description, **kwargs)
         if self.scopes:
             self.extra.setdefault("scope", " ".join(self.scopes))
 
 
+class AccessDenied(ApiError):
+    default_code = "access_denied"
+
+
 class SessionExpired(ApiError):
     default_code = "session_expired"
+
+
+class UsageLimitExceeded(ApiError):
+    """Too many requests; ``retry_after`` is the wait in seconds."""
+
+    retry_after: float | None
+    default_code = "usage_limit_exceeded"
+
+    def __init__(
+        self, description: Text | None = None, *, retry_after: float | None = None, **kwargs: Any
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(description, **kwargs)
 
 
 class UnauthorizedClient(ApiError):
@@ -121,10 +131,6 @@ class UnauthorizedClient(ApiError):
 
 class NotFound(ApiError):
     default_code = "not_found"
-
-
-class Conflict(ApiError):
-    default_code = "conflict"
 
 
 class PreconditionFailed(ApiError):
@@ -143,20 +149,8 @@ class PreconditionRequired(PreconditionFailed):
         self.status_code = PreconditionRequired.status_code
 
 
-class UsageLimitExceeded(ApiError):
-    """Too many requests; ``retry_after`` is the wait in seconds."""
-
-    default_code = "usage_limit_exceeded"
-
-    def __init__(
-        self,
-        description: Text | None = None,
-        *,
-        retry_after: float | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(description, **kwargs)
+class Conflict(ApiError):
+    default_code = "conflict"
 
 
 class ServerError(ApiError):
