@@ -41,6 +41,35 @@ def check_exception_handler(**kwargs: Any) -> list[CheckMessage]:
     ]
 
 
+MIDDLEWARE = "django_api_errors.middleware.ErrorMiddleware"
+COMMON = "django.middleware.common.CommonMiddleware"
+
+
+def check_middleware(**kwargs: Any) -> list[CheckMessage]:
+    """W005: ErrorMiddleware missing; W006: it sits before CommonMiddleware."""
+    stack = [dotted(entry) for entry in getattr(settings, "MIDDLEWARE", None) or ()]
+    if MIDDLEWARE not in stack:
+        return [
+            Warning(
+                "ErrorMiddleware is not in MIDDLEWARE, so plain Django views answer errors "
+                "with Django's pages, exceptions of other middleware are not documented, and "
+                "a chunked request body is ignored.",
+                hint=f'Add "{MIDDLEWARE}" to MIDDLEWARE, after {COMMON}.',
+                id="django_api_errors.W005",
+            )
+        ]
+    if COMMON in stack and stack.index(MIDDLEWARE) < stack.index(COMMON):
+        return [
+            Warning(
+                "ErrorMiddleware comes before CommonMiddleware, so APPEND_SLASH redirects an "
+                "unsafe request without its trailing slash with 301 (clients repeat it as a GET).",
+                hint=f"Move {MIDDLEWARE} below {COMMON}.",
+                id="django_api_errors.W006",
+            )
+        ]
+    return []
+
+
 def check_error_views(**kwargs: Any) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
     urlconf_name = getattr(settings, "ROOT_URLCONF", None)

@@ -133,11 +133,17 @@ class Settings:
         "documentation URL of the codes; `{code}` is replaced, otherwise `#<code>` is appended; "
         "adds `error_uri` to bodies",
     )
-    HTML_PATH_PREFIXES: Setting[tuple[str, ...]] = Setting(
+    HTML_PATH_PREFIXES: Setting[tuple[str, ...] | None] = Setting(
+        None,
+        "list[str] | None",
+        "where a browser can get Django's HTML error pages: `None`, every path whose request prefers "
+        "`text/html` to JSON in `Accept`; a list, only paths under these prefixes",
+        convert=lambda value: None if value is None else tuple(value),
+    )
+    JSON_PATH_PREFIXES: Setting[tuple[str, ...]] = Setting(
         (),
         "list[str]",
-        "paths under these prefixes get Django's HTML error pages when the request's `Accept` asks "
-        "for `text/html`; everything else gets JSON",
+        "paths under these prefixes always answer errors in JSON, whatever `Accept` says",
         convert=tuple,
     )
     DEBUG_TRACEBACK: Setting[bool] = Setting(

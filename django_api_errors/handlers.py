@@ -7,6 +7,7 @@ The Django error views and the middleware answer through :func:`respond` too.
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from typing import Any
@@ -15,6 +16,8 @@ from django.conf import settings as django_settings
 from django.core import signals
 from django.http import HttpResponse
 from django.utils.log import log_response
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from django_api_errors import conf
@@ -62,13 +65,15 @@ def respond(
     *,
     fallback: str | None = None,
     signal: bool = True,
+    log: bool = True,
 ) -> HttpResponse:
     """The documented response for an exception or an already classified problem.
 
     ``fallback`` names the code to answer when ``error`` is not one the table
     knows (a Django error view's own code).  Never raises: if building the
     body fails, the client gets a minimal ``server_error`` and the failure is
-    logged.  An exception answered with 5xx is reported once, with the request id.
+    logged.  An exception answered with 5xx is reported once, with the request
+    id (``signal=False``: Django already signalled it; ``log=False``: and logged it).
     """
     exc = None if isinstance(error, Problem) else error
     try:
@@ -79,7 +84,7 @@ def respond(
     except Exception:
         logger.exception("Formatting the error response failed")
         response = minimal_response(request)
-    if exc is not None and response.status_code >= 500:
+    if exc is not None and log and response.status_code >= 500:
         report(exc, request, response, signal=signal)
     return response
 
@@ -87,4 +92,10 @@ def respond(
 def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
     """DRF's ``EXCEPTION_HANDLER``: every exception becomes the documented body."""
     set_rollback()
-    return respond(exc, context.get("request"), context.get("view"))
+    request = context.get("request")
+    response = respond(exc, request, context.get("view"))
+    if isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer):
+        # A person browsing the API sees the same body inside DRF's page.
+        headers = {name: value for name, value in response.items() if name.lower() != "content-type"}
+        return Response(json.loads(response.content), status=response.status_code, headers=headers)
+    return response

@@ -1,34 +1,63 @@
-"""Middleware for plain Django views, in sync and async stacks alike.
+"""``ErrorMiddleware``: documented errors outside DRF views, in sync and async stacks alike.
 
-It does two things handler views cannot:
+Put it after ``CommonMiddleware``.  On the way in it makes sure a request
+body sent without ``Content-Length`` is read or refused, never silently
+dropped.  On the way out it:
 
-- answers documented client errors raised in plain Django views (a unique
-  violation, a ``full_clean()`` failure, an ``ApiError``) before Django's
-  500 path, which would otherwise log them as server errors;
-- rewrites error responses that plain views *return* instead of raise
-  (``HttpResponseNotAllowed``, ``HttpResponseBadRequest``, ...) into the
-  documented body, keeping their status and headers (``Allow`` ...).
+- answers every exception a plain Django view raises with the documented
+  body (a unique violation, a ``full_clean()`` failure, an ``ApiError``, and
+  unexpected ones as ``server_error``, logged once with the request id), with
+  ``DEBUG`` on or off;
+- rewrites error responses that views *return* (``HttpResponseNotAllowed``,
+  Django's debug pages, ...) into the documented body, keeping their status
+  and headers (``Allow`` ...), and answers an exception another middleware
+  raised with its own documented body;
+- answers ``308 Permanent Redirect`` where ``APPEND_SLASH`` would turn an
+  unsafe request into a ``GET`` (RFC 9110 §15.4.9).
 
-Unexpected exceptions are left to Django and ``handler500``.
+A person whose browser prefers HTML keeps Django's pages.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.core import signals
+from django.http import HttpRequest, HttpResponseBase, HttpResponsePermanentRedirect
+from django.middleware.common import CommonMiddleware
+from django.utils.http import escape_leading_slashes
 from django.utils.log import log_response
 
-from django_api_errors.classify import classify
+from django_api_errors import _body, _logging
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
 from django_api_errors.views import wants_html
 
 __all__ = ["ErrorMiddleware"]
 
-_REPLACED_HEADERS = {"content-type", "content-length"}
+_REPLACED_HEADERS = {"content-type", "content-length", "vary", "cache-control"}
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_EXCEPTION_ATTR = "api_errors_exception"
+_common = CommonMiddleware(lambda request: HttpResponseBase())
+
+
+class PermanentRedirect(HttpResponsePermanentRedirect):
+    """308: like 301, but the client must repeat the method and the body."""
+
+    status_code = 308
+
+
+def _remember_exception(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    # Django signals an exception that escaped a middleware before it renders
+    # its own page; keep it, so the response can say what really happened.
+    if request is not None:
+        setattr(request, _EXCEPTION_ATTR, sys.exc_info()[1])
+
+
+signals.got_request_exception.connect(_remember_exception, dispatch_uid="django_api_errors.middleware")
 
 
 def _is_documented(response: HttpResponseBase) -> bool:
@@ -37,7 +66,7 @@ def _is_documented(response: HttpResponseBase) -> bool:
 
 
 class ErrorMiddleware:
-    """Documented bodies for errors of plain Django views; no thread hop under ASGI."""
+    """Documented bodies for errors outside DRF views; no thread hop under ASGI."""
 
     sync_capable = True
     async_capable = True
@@ -51,36 +80,53 @@ class ErrorMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
+        refused = _body.complete(request)
+        if refused is not None:
+            return respond(refused, request)
         return self.finish(request, self.get_response(request))
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        refused = _body.complete(request)
+        if refused is not None:
+            return respond(refused, request)
         get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
         return self.finish(request, await get_response(request))
 
     def finish(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        if response.status_code < 400 or _is_documented(response) or wants_html(request):
+        status = response.status_code
+        if status < 400:
+            return response
+        if status == 404 and request.method in _UNSAFE and _common.should_redirect_with_slash(request):
+            return PermanentRedirect(escape_leading_slashes(request.get_full_path(force_append_slash=True)))
+        if _is_documented(response) or wants_html(request):
             return response
         return self.rewrite(request, response)
 
     def rewrite(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """The documented body for an error response a view returned."""
+        raised = getattr(request, _EXCEPTION_ATTR, None)
+        if raised is not None:
+            # Django rendered and logged an exception from a middleware: answer
+            # it as documented, and keep Django from logging the answer again.
+            documented = respond(raised, request, signal=False, log=False)
+            _logging.mark_logged(documented, response)
+            return documented
         problem = Problem.for_status(response.status_code)
         if problem.code == "usage_limit_exceeded":
             problem.wait(response.get("Retry-After"))
         documented = respond(problem, request)
+        # A wait the view wrote (even "0") was already made at least 1.
+        replaced = _REPLACED_HEADERS | ({"retry-after"} if "Retry-After" in problem.headers else set())
         for name, value in response.items():
-            # A wait the view wrote (even "0") was already made at least 1.
-            if name.lower() not in _REPLACED_HEADERS and not (
-                name.lower() == "retry-after" and "Retry-After" in problem.headers
-            ):
+            if name.lower() not in replaced:
                 documented[name] = value
         documented.cookies = response.cookies
         return documented
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        problem = classify(exception, request)
-        if problem.status >= 500:
-            return None
-        response = respond(problem, request)
-        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if wants_html(request):
+            return None  # Django's page (or the project's 500.html) for a person
+        response = respond(exception, request)
+        if response.status_code < 500:
+            log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         return response

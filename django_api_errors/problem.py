@@ -31,11 +31,12 @@ Details = list[Detail]
 def retry_after(seconds: float | str | None) -> int:
     """Whole seconds for ``Retry-After``: rounded up, at least 1.
 
-    Unknown, unparsable or non-positive waits become ``API_ERRORS["RETRY_AFTER"]``.
+    An unknown or unparsable wait becomes ``API_ERRORS["RETRY_AFTER"]``; a
+    known one, even 0, is rounded up to whole seconds, at least 1.
     """
     if isinstance(seconds, str):
         seconds = float(seconds) if seconds.strip().isdigit() else None
-    if seconds is None or seconds <= 0:
+    if seconds is None:
         return max(1, conf.settings.RETRY_AFTER)
     return max(1, math.ceil(seconds))
 

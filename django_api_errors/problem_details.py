@@ -13,55 +13,25 @@ from typing import Any
 
 from django.utils.encoding import escape_uri_path, force_str
 
-from django_api_errors import codes, conf
+from django_api_errors import _accept, codes, conf
+from django_api_errors._accept import JSON, PROBLEM_JSON
 from django_api_errors._requests import django_request
 from django_api_errors.problem import Problem
 
 __all__ = ["JSON", "PROBLEM_JSON", "build_problem_details", "wants_problem_details"]
 
-PROBLEM_JSON = "application/problem+json"
-JSON = "application/json"
-# The members RFC 9457 defines, which extension members never replace.
-STANDARD_MEMBERS = ("type", "title", "status", "detail", "instance")
-
-
-def _qualities(accept: str) -> tuple[float | None, float | None]:
-    """The q-values ``accept`` gives problem+json and JSON (``None``: not listed)."""
-    problem: float | None = None
-    json: float | None = None
-    for media_range in accept.split(","):
-        media_type, *params = (part.strip() for part in media_range.split(";"))
-        media_type = media_type.lower()
-        if media_type not in (PROBLEM_JSON, JSON):
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    quality = 0.0
-        if media_type == PROBLEM_JSON:
-            problem = quality
-        else:
-            json = quality
-    return problem, json
-
 
 def wants_problem_details(request: Any) -> bool:
     """True when the error for ``request`` should be ``application/problem+json``."""
     meta = getattr(django_request(request), "META", None) or {}
-    accept: str = meta.get("HTTP_ACCEPT", "")
     default = conf.settings.PROBLEM_DETAILS
-    if not default and "+" not in accept:
+    if not default and "+" not in meta.get("HTTP_ACCEPT", ""):
         return False  # The common case costs one substring test; "+json" needs a "+".
-    problem, json = _qualities(accept)
-    if problem is None:
-        # JSON named and acceptable wins; otherwise the setting decides.
-        return default and not json
-    # problem+json named: unless refused, it wins over JSON or ties with it.
-    return problem > 0 and (json is None or problem >= json)
+    (problem, named), (json, _) = _accept.weights(meta, PROBLEM_JSON, JSON)
+    if problem != json:
+        return problem > json
+    # A tie (no Accept, */*, both refused): the setting decides, or the client named it.
+    return default or (named == 2 and problem > 0)
 
 
 def _type_and_title(problem: Problem, uri: str | None) -> tuple[str, str]:

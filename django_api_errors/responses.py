@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.encoding import force_str
 
 from django_api_errors import conf
@@ -14,7 +15,9 @@ from django_api_errors._requests import get_request_id, new_request_id
 from django_api_errors.problem import Problem
 from django_api_errors.problem_details import PROBLEM_JSON, build_problem_details, wants_problem_details
 
-__all__ = ["build_body", "error_uri", "minimal_response", "render"]
+__all__ = ["build_body", "cache_safe", "error_uri", "minimal_response", "render"]
+
+_VARY = ("Accept", "Accept-Language")
 
 
 def error_uri(code: str) -> str | None:
@@ -61,13 +64,24 @@ MINIMAL_BODY = json.dumps(_FALLBACK, separators=(",", ":")).encode()
 
 def minimal_response(request: Any = None) -> HttpResponse:
     """A valid ``server_error`` answer that cannot fail to build."""
-    response = HttpResponse(MINIMAL_BODY, status=500, content_type="application/json")
+    response = cache_safe(HttpResponse(MINIMAL_BODY, status=500, content_type="application/json"))
     try:
         rid = get_request_id(request) if request is not None else new_request_id()
         response.content = _dumps({**_FALLBACK, "request_id": rid})
         response[conf.settings.REQUEST_ID_HEADER] = rid
     except Exception:  # pragma: no cover - the fallback of the fallback
         pass
+    return response
+
+
+def cache_safe(response: HttpResponse) -> HttpResponse:
+    """Keep shared caches from storing an error or serving it in another format.
+
+    404 and 405 are cacheable by default (RFC 9110 §15.1), and the body's
+    format follows ``Accept`` and its text ``Accept-Language`` (§12.5.5).
+    """
+    patch_vary_headers(response, _VARY)
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -87,4 +101,4 @@ def render(problem: Problem, request: Any) -> HttpResponse:
     for name, value in problem.headers.items():
         response[name] = value
     response[conf.settings.REQUEST_ID_HEADER] = rid
-    return response
+    return cache_safe(response)

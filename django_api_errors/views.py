@@ -18,9 +18,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 
-from django_api_errors import conf
+from django_api_errors import _accept, conf
+from django_api_errors._accept import HTML, JSON, PROBLEM_JSON
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
+from django_api_errors.responses import cache_safe
 
 __all__ = ["bad_request", "csrf_failure", "page_not_found", "permission_denied", "server_error"]
 
@@ -30,35 +32,51 @@ CSRF_FAILED = _(
 
 
 def wants_html(request: HttpRequest) -> bool:
-    """True when this path serves HTML and the client asked for it."""
-    prefixes = conf.settings.HTML_PATH_PREFIXES
-    if not prefixes or not request.path.startswith(tuple(prefixes)):
+    """True when a person's browser asked: ``Accept`` prefers ``text/html`` to JSON.
+
+    API clients (no ``Accept``, ``*/*``, JSON or Problem Details) get the
+    documented body; ``HTML_PATH_PREFIXES`` and ``JSON_PATH_PREFIXES`` narrow it.
+    """
+    meta = request.META
+    if "html" not in meta.get("HTTP_ACCEPT", ""):
+        return False  # Most API requests end here, at one substring test.
+    path = request.path
+    if conf.settings.JSON_PATH_PREFIXES and path.startswith(conf.settings.JSON_PATH_PREFIXES):
         return False
-    return "text/html" in request.META.get("HTTP_ACCEPT", "")
+    prefixes = conf.settings.HTML_PATH_PREFIXES
+    if prefixes is not None and not path.startswith(prefixes):
+        return False
+    (html, _), (json, _), (problem, _) = _accept.weights(meta, HTML, JSON, PROBLEM_JSON)
+    return html > max(json, problem)
+
+
+def _page(response: HttpResponse) -> HttpResponse:
+    # Django's own page: its format follows Accept too, so caches must know.
+    return cache_safe(response)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_html(request):
-        return defaults.bad_request(request, exception)
+        return _page(defaults.bad_request(request, exception))
     return respond(exception, request, fallback="invalid_request")
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_html(request):
-        return defaults.permission_denied(request, exception)
+        return _page(defaults.permission_denied(request, exception))
     return respond(exception, request, fallback="access_denied")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_html(request):
-        return defaults.page_not_found(request, exception)
+        return _page(defaults.page_not_found(request, exception))
     return respond(exception, request, fallback="not_found")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: Django calls it while handling the exception (and has signalled it)."""
     if wants_html(request):
-        return defaults.server_error(request)
+        return _page(defaults.server_error(request))
     exception = sys.exc_info()[1]
     return respond(exception or Problem.for_code("server_error"), request, signal=False)
 
@@ -66,5 +84,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: a 403 ``access_denied`` that names CSRF."""
     if wants_html(request):
-        return csrf.csrf_failure(request, reason)
+        return _page(csrf.csrf_failure(request, reason))
     return respond(Problem.for_code("access_denied", CSRF_FAILED), request)

@@ -10,6 +10,10 @@ class BoomMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/middleware/boom/":
             raise KeyError("secret-internal-detail")
+        if request.path == "/middleware/conflict/":
+            from django_api_errors.exceptions import Conflict
+
+            raise Conflict("Raised by a middleware.", archived=True)
         return self.get_response(request)
 
 

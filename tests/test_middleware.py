@@ -56,3 +56,85 @@ def test_returned_429_keeps_its_retry_after(client):
     response = client.get("/plain/returns-429-wait/")
     body = assert_error(response, 429, "usage_limit_exceeded")
     assert response["Retry-After"] == "7" and body["retry_after"] == 7
+
+
+def test_a_returned_retry_after_of_zero_becomes_at_least_one(client):
+    response = client.get("/plain/returns-429-now/")
+    body = assert_error(response, 429, "usage_limit_exceeded", headers=("Retry-After",))
+    assert response["Retry-After"] == "1"
+    assert body["retry_after"] == 1
+
+
+# Unsafe methods are never redirected into a GET -----------------------------
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unsafe_request_without_its_slash_gets_308(client, settings, method, debug):
+    settings.DEBUG = debug
+    response = getattr(client, method)("/plain/echo?x=1", data=b'{"a": 1}', content_type="application/json")
+    assert response.status_code == 308
+    assert response["Location"] == "/plain/echo/?x=1"
+
+
+def test_safe_request_keeps_djangos_redirect(client):
+    response = client.get("/plain/echo")
+    assert response.status_code == 301
+    assert response["Location"] == "/plain/echo/"
+
+
+def test_308_followed_repeats_the_write_once(client):
+    response = client.post("/drf/echo", data={"title": "kept"}, content_type="application/json", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/drf/echo/", 308)]
+    assert json.loads(response.content) == {"data": {"title": "kept"}}
+
+
+def test_a_path_that_matches_nothing_even_with_a_slash_is_404(client):
+    assert_error(client.post("/nothing/here"), 404, "not_found")
+
+
+# Exceptions, with DEBUG on and off -------------------------------------------
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_plain_view_500_is_documented_and_logged_once(client, settings, caplog, debug):
+    settings.DEBUG = debug
+    response = client.get("/plain/raise/unexpected/")
+    body = assert_error(response, 500, "server_error") if not debug else json.loads(response.content)
+    assert response.status_code == 500 and body["error"] == "server_error"
+    assert ("traceback" in body) is debug
+    errors = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert len(errors) == 1, [record.getMessage() for record in errors]
+    assert body["request_id"] in errors[0].getMessage()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_api_error_raised_in_a_middleware_keeps_its_body(client, settings, caplog, debug):
+    settings.DEBUG = debug
+    response = client.get("/middleware/conflict/")
+    assert response.status_code == 409
+    body = json.loads(response.content)
+    assert body["error"] == "conflict" and body["archived"] is True
+    assert body["error_description"] == "Raised by a middleware."
+    assert len([r for r in caplog.records if r.name == "django.request"]) == 1
+
+
+def test_djangos_logged_flag_still_exists():
+    # middleware marks a rewritten response as logged through this private
+    # attribute of django.utils.log; if Django renames it, errors log twice.
+    from django.http import HttpResponse
+    from django.utils.log import log_response
+
+    from django_api_errors import _logging
+
+    response = HttpResponse(status=418)
+    log_response("%s", "x", response=response)
+    assert getattr(response, _logging.LOGGED_FLAG) is True
+
+
+@override_settings(DEBUG=True)
+def test_a_browser_keeps_djangos_debug_page(client):
+    response = client.get("/plain/raise/unexpected/", HTTP_ACCEPT="text/html,*/*;q=0.8")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
@@ -202,3 +202,25 @@ def returns_429_with_wait(request):
     response = HttpResponse("slow down", status=429)
     response["Retry-After"] = "7"
     return response
+
+
+def returns_429_now(request):
+    response = HttpResponse("slow down", status=429, content_type="text/plain")
+    response["Retry-After"] = "0"
+    return response
+
+
+@csrf_exempt
+def echo_body(request):
+    """A plain view that answers with what it received."""
+    return JsonResponse({"length": len(request.body), "body": request.body.decode()})
+
+
+class EchoAPIView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request):
+        return Response({"data": request.data})
+
+    put = patch = post

@@ -1,0 +1,66 @@
+"""Request bodies sent without ``Content-Length``: read them, or refuse them.
+
+A chunked body (HTTP/1.1 ``Transfer-Encoding: chunked``) or an HTTP/2 body
+has no ``Content-Length``.  Django and DRF then read nothing, and a view
+would answer 2xx having ignored what the client sent.  Where the server hands
+the application the whole body (every ASGI server; a WSGI server that says so
+with ``wsgi.input_terminated``, as gunicorn does) it is read here, bounded by
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, and ``Content-Length`` is filled in; where it
+cannot be read safely, the request is refused with 411 (RFC 9110 §15.5.12).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from django_api_errors.classify import TOO_BIG
+from django_api_errors.problem import Problem
+
+LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _unannounced(request: HttpRequest) -> bool:
+    meta = request.META
+    if meta.get("CONTENT_LENGTH"):
+        return False
+    if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return True
+    # HTTP/2 and HTTP/3 carry bodies without either header; only ASGI sees them.
+    return isinstance(request, ASGIRequest) and request.method in _BODY_METHODS
+
+
+def _open_wsgi_input(request: Any) -> bool:
+    """Let ``request.body`` read the whole de-chunked input; False where it cannot."""
+    environ = getattr(request, "environ", {})
+    if not environ.get("wsgi.input_terminated") or "wsgi.input" not in environ:
+        return False
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    # WSGIRequest built its stream for a length of 0; the stream is private,
+    # and tests/test_body.py fails by name if Django renames it.
+    request._stream = LimitedStream(environ["wsgi.input"], (limit + 1) if limit is not None else 2**63)
+    return True
+
+
+def complete(request: HttpRequest) -> Problem | None:
+    """Make a body without ``Content-Length`` readable; the refusal where it is not."""
+    if not _unannounced(request):
+        return None
+    if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request):
+        return Problem.for_status(411, LENGTH_REQUIRED)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return Problem.for_status(413, TOO_BIG)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and len(body) > limit:
+        return Problem.for_status(413, TOO_BIG)
+    request.META["CONTENT_LENGTH"] = str(len(body))
+    return None
