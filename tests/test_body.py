@@ -1,0 +1,106 @@
+"""Bodies without Content-Length are read or refused, never silently dropped."""
+
+import io
+import json
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import WSGIRequest
+from django.test import RequestFactory, override_settings
+
+from django_api_errors import _body
+from tests.conftest import assert_error
+
+pytestmark = pytest.mark.django_db
+
+CHUNKED = {"HTTP_TRANSFER_ENCODING": "chunked"}
+
+
+def _wsgi_request(body: bytes, *, terminated: bool) -> WSGIRequest:
+    environ = RequestFactory().post("/plain/echo/", data=b"", content_type="application/json").environ
+    environ.pop("CONTENT_LENGTH", None)
+    environ.update(CHUNKED, **{"wsgi.input": io.BytesIO(body)})
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+    return WSGIRequest(environ)
+
+
+def test_a_server_that_dechunks_gets_the_whole_body_read():
+    request = _wsgi_request(b'{"title": "chunked"}', terminated=True)
+    assert _body.complete(request) is None
+    assert request.META["CONTENT_LENGTH"] == "20"
+    assert request.body == b'{"title": "chunked"}'
+
+
+def test_a_server_that_does_not_say_gets_411():
+    problem = _body.complete(_wsgi_request(b'{"title": "x"}', terminated=False))
+    assert (problem.status, problem.code) == (411, "invalid_request")
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10)
+def test_a_chunked_body_past_the_limit_gets_413():
+    problem = _body.complete(_wsgi_request(b"x" * 11, terminated=True))
+    assert (problem.status, problem.code) == (413, "invalid_request")
+    assert _body.complete(_wsgi_request(b"x" * 10, terminated=True)) is None
+
+
+def test_a_request_with_content_length_is_untouched():
+    request = RequestFactory().post("/plain/echo/", data=b"{}", content_type="application/json")
+    assert _body.complete(request) is None
+    assert request.META["CONTENT_LENGTH"] == "2"
+
+
+def test_djangos_private_stream_is_still_there():
+    # _body swaps WSGIRequest._stream to read a de-chunked input; if Django
+    # renames the attribute, chunked bodies would be refused instead.
+    request = _wsgi_request(b"{}", terminated=True)
+    assert hasattr(request, "_stream")
+
+
+def test_the_test_client_chunked_post_is_refused_with_411(client):
+    # The test client is not a server that de-chunks: like runserver, it cannot say.
+    response = client.post(
+        "/drf/echo/", data=b'{"a": 1}', content_type="application/json", CONTENT_LENGTH="", **CHUNKED
+    )
+    assert_error(response, 411, "invalid_request")
+
+
+def test_asgi_reads_a_body_without_content_length():
+    # ASGI servers always hand over the complete body; HTTP/2 may send no length.
+    scope = {
+        "type": "http",
+        "method": "PATCH",
+        "path": "/drf/echo/",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json")],
+    }
+    request = ASGIRequest(scope, io.BytesIO(b'{"title": "async"}'))
+    assert _body.complete(request) is None
+    assert request.META["CONTENT_LENGTH"] == "18"
+    assert json.loads(request.body) == {"title": "async"}
+
+
+def raw_http(base_url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send ``request`` as is (a chunked body needs a raw socket) and read the answer."""
+    parts = urlsplit(base_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+def chunked(method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes:
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+    )
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    halves = [body[: len(body) // 2], body[len(body) // 2 :]]
+    payload = b"".join(b"%x\r\n%s\r\n" % (len(half), half) for half in halves if half) + b"0\r\n\r\n"
+    return head.encode() + b"\r\n" + payload
