@@ -1,11 +1,12 @@
-"""Recognising database conflicts: unique violations and protected deletes."""
+"""Recognising database failures a client caused or can wait out: unique violations,
+protected deletes, a locked database and a lost connection."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
@@ -43,3 +44,32 @@ def blocking_models(exc: ProtectedError | RestrictedError) -> list[str]:
     """Labels of the models whose rows prevent the delete (no row data)."""
     found = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ()
     return sorted({obj._meta.label for obj in found})
+
+
+# SQLSTATEs that mean "try again", not "bug": lock_not_available, deadlock,
+# serialization failure; and the server going away (class 08, admin_shutdown).
+_PG_BUSY = ("55P03", "40P01", "40001")
+_PG_GONE = ("08", "57P01")
+_SQLITE_LOCKED = ("database is locked", "database table is locked")
+
+
+def unavailable(exc: BaseException) -> int | None:
+    """Seconds to wait when ``exc`` means the database is busy or unreachable, else ``None``.
+
+    A lock held past the database's timeout clears in moments; a lost
+    connection takes longer (``None`` there would be a bug, 0 the default wait).
+    """
+    if isinstance(exc, InterfaceError):
+        return 0
+    if not isinstance(exc, OperationalError):
+        return None
+    cause: Any = exc.__cause__ or exc
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if sqlstate is not None:
+        if sqlstate.startswith(_PG_GONE):
+            return 0
+        return 1 if sqlstate in _PG_BUSY else None
+    text = str(cause)
+    if text.startswith(_SQLITE_LOCKED):
+        return 1
+    return 0 if "connection" in text.lower() and ("closed" in text or "refused" in text) else None

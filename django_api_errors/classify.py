@@ -37,6 +37,7 @@ TOO_DEEP = _("The request body is nested too deeply to parse.")
 # The parser's own message quotes Python's exception text; it stays in the logs.
 UNPARSABLE = _("The request body could not be parsed in its declared Content-Type.")
 NO_ROUTE = _("The requested resource does not exist.")
+UNAVAILABLE = _("The service is busy or briefly unavailable; retry after the time in Retry-After.")
 
 # What Django itself answers with 400 (DisallowedHost, TooManyFieldsSent, ...).
 _BAD_REQUEST = (django_exceptions.SuspiciousOperation, django_exceptions.BadRequest, MultiPartParserError)
@@ -164,6 +165,10 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
         fields = _conflicts.unique_fields(exc)
         if fields is not None:
             return Problem.for_code("conflict", UNIQUE, extra={"fields": fields})
+    wait = _conflicts.unavailable(exc)
+    if wait is not None:
+        # Busy or unreachable, not broken: the client should retry (RFC 9110 §15.6.4).
+        return Problem.for_status(503, UNAVAILABLE).wait(wait or None)
     if isinstance(exc, ProtectedError | RestrictedError):
         return Problem.for_code("conflict", PROTECTED, extra={"blocked_by": _conflicts.blocking_models(exc)})
     if isinstance(exc, RecursionError) and _raised_by_parser(exc):

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.test import RequestFactory
 from rest_framework import exceptions as drf
 from rest_framework.exceptions import ErrorDetail
@@ -97,3 +97,23 @@ def test_for_code_refuses_unknown_codes():
 def test_server_error_view_outside_exception_handling():
     response = server_error(RequestFactory().get("/"))
     assert json.loads(response.content)["error"] == "server_error"
+
+
+@pytest.mark.parametrize(
+    ("exc", "wait"),
+    [
+        (OperationalError("database is locked"), "1"),
+        (OperationalError("database table is locked: notes_note"), "1"),
+        (InterfaceError("connection already closed"), "60"),
+        (OperationalError("connection to server at 127.0.0.1 refused"), "60"),
+    ],
+)
+def test_a_busy_or_lost_database_is_503_with_retry_after(exc, wait):
+    problem = classify(exc)
+    assert (problem.status, problem.code) == (503, "server_error")
+    assert problem.headers["Retry-After"] == wait
+    assert problem.extra["retry_after"] == int(wait)
+
+
+def test_other_operational_errors_stay_500():
+    assert classify(OperationalError("no such table: notes_note")).status == 500

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 TOKEN = {"Authorization": "Bearer alice-rw"}
 
 
-def test_database_outage_answers_server_error_and_recovers(postgres_server, tmp_path):
+def test_database_outage_answers_503_and_recovers(postgres_server, tmp_path):
     postgres_server.create_database("faults")
     env = {"EXAMPLE_POSTGRES": f"{postgres_server.host}:{postgres_server.port}:faults"}
     with example_api(tmp_path, workers=2, extra_env=env) as url:
@@ -33,10 +33,12 @@ def test_database_outage_answers_server_error_and_recovers(postgres_server, tmp_
                 ("GET", "/api/notes/1/text/", None),  # a plain Django view
             ]:
                 response = requests.request(method, url + path, headers=TOKEN, json=body, timeout=30)
-                assert response.status_code == 500, (path, response.text)
+                # Unreachable, not broken: 503 with a wait, so clients retry.
+                assert response.status_code == 503, (path, response.text)
                 assert response.headers["Content-Type"] == "application/json"
                 payload = response.json()
                 assert payload["error"] == "server_error"
+                assert int(response.headers["Retry-After"]) == payload["retry_after"] >= 1
                 assert payload["request_id"] == response.headers["X-Request-ID"]
                 text = json.dumps(payload) + json.dumps(list(response.headers.values()))
                 assert not private.search(text), text
