@@ -58,7 +58,7 @@ def test_concurrent_burst_gets_exactly_the_limit(backend):
         assert cache.get(keys[-1]) == 10 and cache.get_many(keys[:-1]) == {}
     else:
         client = _redis.redis_client(cache)
-        assert client.zcard(cache.make_key("throttle_anon_192.0.2.10:60:log")) == 10
+        assert client.llen(cache.make_key("throttle_anon_192.0.2.10:60:log")) == 10
 
 
 def test_stock_throttle_overshoots_on_the_same_backend(backend):

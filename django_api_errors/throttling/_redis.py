@@ -1,4 +1,4 @@
-"""The exact path on Redis: a sliding log in a sorted set, one Lua script per request.
+"""The exact path on Redis: a sliding log in a list, one Lua script per request.
 
 Neither Django's ``RedisCache`` nor django-redis offers a public way to run a
 script, so each is reached through one adapter below that uses its private
@@ -28,29 +28,29 @@ try:
 except ImportError:  # pragma: no cover - django-redis is optional
     DjangoRedisCache = DefaultClient = None
 
-# Drops the entries that left the period, then adds this request only if
-# fewer than the limit remain: refused requests are never recorded, as in
-# DRF.  A member must be unique; it is the timestamp, suffixed when another
-# request of the same microsecond already took it.  The key expires when its
-# newest entry leaves the period (plus a margin for clock differences).
-# Returns {passed, count, score of the entry whose leaving lets one more in}.
+# The log is a list of the timestamps (microseconds) of the requests that
+# passed, newest first.  The script drops from its tail those that left the
+# period (each is dropped once), then adds this request only if fewer than
+# the limit remain: refused requests are never recorded, as in DRF.  The key
+# expires when its newest entry leaves the period (plus a margin for clock
+# differences).  Returns {passed, count, the entry whose leaving lets one
+# more request in}.  A list holds an integer in about 10 bytes; a sorted set
+# needs over 100 per entry once it outgrows 128 entries.
 SLIDING_LOG = """
 local now, period, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
-local count = redis.call('ZCARD', KEYS[1])
+local oldest = redis.call('LINDEX', KEYS[1], -1)
+while oldest and tonumber(oldest) <= now - period do
+  redis.call('RPOP', KEYS[1])
+  oldest = redis.call('LINDEX', KEYS[1], -1)
+end
+local count = redis.call('LLEN', KEYS[1])
 local passed = 0
 if count < limit then
-  local member, n = ARGV[1], 0
-  while redis.call('ZADD', KEYS[1], 'NX', now, member) == 0 do
-    n = n + 1
-    member = ARGV[1] .. '-' .. n
-  end
+  redis.call('LPUSH', KEYS[1], ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   count, passed = count + 1, 1
 end
-local index = math.max(0, count - limit)
-local entry = redis.call('ZRANGE', KEYS[1], index, index, 'WITHSCORES')
-return {passed, count, entry[2]}
+return {passed, count, redis.call('LINDEX', KEYS[1], -1 - math.max(0, count - limit))}
 """
 
 # What counting one request gives: passed, how many count now, and the
@@ -110,5 +110,5 @@ def sliding_log(cache: BaseCache, key: str, limit: int, period_us: int, now_us: 
     # make_key adds KEY_PREFIX and VERSION, as both backends do for their own keys.
     ttl_ms = period_us // 1000 + 5000
     passed, count, *oldest = run(keys=[cache.make_key(key)], args=[now_us, period_us, limit, ttl_ms])
-    reset = int(float(oldest[0])) + period_us - now_us if oldest else period_us
+    reset = int(oldest[0]) + period_us - now_us if oldest and oldest[0] is not None else period_us
     return bool(passed), int(count), reset
