@@ -1,11 +1,14 @@
-"""Per-request cost of the app's atomic throttle against DRF's SimpleRateThrottle.
+"""Per-request cost of the app's throttles against DRF's SimpleRateThrottle, and Redis memory per key.
 
 Not a test.  Starts a throwaway redis-server on 127.0.0.1 (or uses
 ``--redis-url``), points Django's built-in RedisCache at it, and times
 ``allow_request`` (throttle construction included, as DRF builds one per
-request) in interleaved rounds, alternating the order each round.  Every
-round starts from an empty Redis, so both throttles see the same histories.
-Prints the median per-request cost of each and the ratio.
+request) in interleaved rounds, alternating the order each round: the
+sliding log (the Redis script), the buckets (the generic cache API, as on
+memcached), the fixed-window script the sliding log replaced, and DRF's
+``AnonRateThrottle``.  Every round starts from an empty Redis, so all see the
+same histories.  Prints the median per-request cost of each, the ratios, and
+``MEMORY USAGE`` of one client's key holding 10 to 10,000 requests.
 
     .venv/bin/python bench/throttle.py [--rounds 15] [--clients 20] [--requests 25]
 """
@@ -13,6 +16,7 @@ Prints the median per-request cost of each and the ratio.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import shutil
@@ -68,13 +72,40 @@ def configure(redis_url: str) -> None:
     django.setup()
 
 
+# The fixed-window script of 0.1.0, which the sliding log replaced.
+FIXED_WINDOW = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+return redis.call('INCR', KEYS[1])
+"""
+
+
+def fixed_window_hit(cache, key, limit, duration, now):  # type: ignore[no-untyped-def]
+    from django_api_errors.throttling import _counting as counting
+    from django_api_errors.throttling import _redis
+
+    cache = counting.resolve(cache)
+    script = fixed_window_hit.scripts.get(cache)  # type: ignore[attr-defined]
+    if script is None:
+        script = _redis.redis_client(cache).register_script(FIXED_WINDOW)
+        fixed_window_hit.scripts[cache] = script  # type: ignore[attr-defined]
+    index = math.floor(now / duration)
+    reset = (index + 1) * duration - now
+    count = int(script(keys=[cache.make_key(f"{key}:{duration}:{index}")], args=[math.ceil(reset) + 5]))
+    return counting.Window(count, limit, duration, reset, count <= limit)
+
+
+fixed_window_hit.scripts = {}  # type: ignore[attr-defined]
+
+
 def run(rounds: int, clients: int, per_client: int) -> dict[str, list[float]]:
     from django.core.cache import cache
     from rest_framework import throttling as drf
     from rest_framework.test import APIRequestFactory
     from rest_framework.views import APIView
 
-    from django_api_errors import counting, throttling
+    from django_api_errors import throttling
+    from django_api_errors.throttling import _counting as counting
+    from django_api_errors.throttling import _redis
 
     factory = APIRequestFactory()
     requests = []
@@ -82,10 +113,11 @@ def run(rounds: int, clients: int, per_client: int) -> dict[str, list[float]]:
         request = factory.get("/", REMOTE_ADDR=f"10.0.{n % clients // 256}.{n % clients % 256}")
         request.user = None
         requests.append(request)
-    real_redis_count = counting._redis_count
+    real_sliding_log, real_hit = _redis.sliding_log, counting.hit
 
-    def batch(throttle_class: type, generic: bool = False) -> float:
-        counting._redis_count = (lambda cache, key, timeout: None) if generic else real_redis_count  # type: ignore
+    def batch(throttle_class: type, path: str = "sliding") -> float:
+        _redis.sliding_log = (lambda *args: None) if path == "buckets" else real_sliding_log  # type: ignore
+        counting.hit = fixed_window_hit if path == "fixed" else real_hit  # type: ignore
         cache.clear()
         view = APIView()
         view.headers = {}
@@ -96,9 +128,10 @@ def run(rounds: int, clients: int, per_client: int) -> dict[str, list[float]]:
         return (time.perf_counter() - start) / len(requests) * 1e6
 
     contenders: dict[str, Callable[[], float]] = {
-        "atomic (Redis script)": lambda: batch(throttling.AnonRateThrottle),
-        "atomic (generic cache API)": lambda: batch(throttling.AnonRateThrottle, generic=True),
-        "DRF SimpleRateThrottle": lambda: batch(drf.AnonRateThrottle),
+        SLIDING: lambda: batch(throttling.AnonRateThrottle),
+        BUCKETS: lambda: batch(throttling.AnonRateThrottle, "buckets"),
+        FIXED: lambda: batch(throttling.AnonRateThrottle, "fixed"),
+        DRF: lambda: batch(drf.AnonRateThrottle),
     }
     results: dict[str, list[float]] = {name: [] for name in contenders}
     for name in contenders:  # warm-up: connections, imports
@@ -107,8 +140,40 @@ def run(rounds: int, clients: int, per_client: int) -> dict[str, list[float]]:
     for number in range(rounds):
         for name in order if number % 2 == 0 else reversed(order):
             results[name].append(contenders[name]())
-    counting._redis_count = real_redis_count
+    _redis.sliding_log, counting.hit = real_sliding_log, real_hit
     return results
+
+
+def memory_per_key(limits: tuple[int, ...] = (10, 100, 1000, 10000)) -> dict[int, dict[str, int]]:
+    """Bytes Redis holds for one client whose period counts ``limit`` requests."""
+    from django.core.cache import caches
+
+    from django_api_errors.throttling import _redis
+
+    backend = caches["default"]
+    client = _redis.redis_client(backend)
+    found: dict[int, dict[str, int]] = {}
+    for limit in limits:
+        backend.clear()
+        period_us, start = 86400 * 1_000_000, 1_800_000_000 * 1_000_000
+        for n in range(limit):  # one request every 5 ms, as a busy client sends them
+            _redis.sliding_log(backend, "mem:log", limit, period_us, start + n * 5000)
+        stamps = [1_800_000_000 + n * 0.005 for n in range(limit)]  # DRF's history: a pickled list of floats
+        backend.set("mem:drf", stamps)
+        client.set("mem:fixed", limit)
+        found[limit] = {
+            SLIDING: client.memory_usage(backend.make_key("mem:log"), samples=0),
+            DRF: client.memory_usage(backend.make_key("mem:drf"), samples=0),
+            FIXED: client.memory_usage("mem:fixed", samples=0),
+        }
+    backend.clear()
+    return found
+
+
+SLIDING = "sliding log (Redis script)"
+BUCKETS = "buckets (generic cache API)"
+FIXED = "fixed window (0.1.0 script)"
+DRF = "DRF SimpleRateThrottle"
 
 
 def main() -> None:
@@ -125,6 +190,7 @@ def main() -> None:
     try:
         configure(url)
         results = run(args.rounds, args.clients, args.requests)
+        memory = memory_per_key()
     finally:
         if process is not None:
             process.terminate()
@@ -146,10 +212,14 @@ def main() -> None:
     )
     medians = {name: statistics.median(times) for name, times in results.items()}
     for name, median in medians.items():
-        print(f"  {name:28s} median {median:8.1f} us/request")
-    drf_median = medians["DRF SimpleRateThrottle"]
-    for name in ("atomic (Redis script)", "atomic (generic cache API)"):
-        print(f"  ratio {name} / DRF: {medians[name] / drf_median:.2f}")
+        print(f"  {name:34s} median {median:8.1f} us/request")
+    for name in (SLIDING, BUCKETS, FIXED):
+        print(f"  ratio {name} / DRF: {medians[name] / medians[DRF]:.2f}")
+    print(f"  ratio {SLIDING} / {FIXED}: {medians[SLIDING] / medians[FIXED]:.2f}")
+    print(f"Redis MEMORY USAGE of one client's key, bytes ({' '.join(server[:3])}, default settings):")
+    print(f"  {'requests in the period':>24s} {'sliding log':>12s} {'DRF history':>12s} {'fixed':>6s}")
+    for limit, sizes in memory.items():
+        print(f"  {limit:>24d} {sizes[SLIDING]:>12d} {sizes[DRF]:>12d} {sizes[FIXED]:>6d}")
 
 
 if __name__ == "__main__":
