@@ -38,6 +38,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _started(args: list[str], port: int, probe: bytes, answer: bytes) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(probe)
+                if sock.recv(16).startswith(answer):
+                    return process
+        except OSError:
+            time.sleep(0.05)
+    process.terminate()
+    sys.exit(f"{args[0]} did not start")
+
+
 def start_redis() -> tuple[str, subprocess.Popen[bytes], str]:
     binary = shutil.which("redis-server")
     if binary is None:
@@ -45,26 +59,31 @@ def start_redis() -> tuple[str, subprocess.Popen[bytes], str]:
     port, folder = _free_port(), tempfile.mkdtemp(prefix="bench-redis-")
     args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     args += ["--appendonly", "no", "--dir", folder]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                if sock.recv(16).startswith(b"+PONG"):
-                    return f"redis://127.0.0.1:{port}/0", process, folder
-        except OSError:
-            time.sleep(0.05)
-    process.terminate()
-    sys.exit("redis-server did not start")
+    return f"redis://127.0.0.1:{port}/0", _started(args, port, b"PING\r\n", b"+PONG"), folder
 
 
-def configure(redis_url: str) -> None:
+def start_memcached() -> tuple[str, subprocess.Popen[bytes]] | None:
+    """A throwaway memcached on 127.0.0.1 for the buckets' real home; ``None`` if not installed."""
+    binary = shutil.which("memcached")
+    if binary is None:
+        return None
+    port = _free_port()
+    args = [binary, "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-m", "64"]
+    args += ["-u", "root"] if os.geteuid() == 0 else []
+    return f"127.0.0.1:{port}", _started(args, port, b"version\r\n", b"VERSION")
+
+
+def configure(redis_url: str, memcached_url: str | None) -> None:
     import django
     from django.conf import settings
 
+    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    if memcached_url:
+        caches["memcached"] = {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache"}
+        caches["memcached"]["LOCATION"] = memcached_url
     settings.configure(
         INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"],
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}},
+        CACHES=caches,
         REST_FRAMEWORK={"DEFAULT_THROTTLE_RATES": {"anon": "1000/min"}},
         # Fail closed: a cache error stops the benchmark instead of passing quietly.
         API_ERRORS={"RATELIMIT_HEADERS": True, "THROTTLE_FAIL_OPEN": False},
@@ -98,7 +117,7 @@ fixed_window_hit.scripts = {}  # type: ignore[attr-defined]
 
 
 def run(rounds: int, clients: int, per_client: int) -> dict[str, list[float]]:
-    from django.core.cache import cache
+    from django.core.cache import caches
     from rest_framework import throttling as drf
     from rest_framework.test import APIRequestFactory
     from rest_framework.views import APIView
@@ -118,7 +137,8 @@ def run(rounds: int, clients: int, per_client: int) -> dict[str, list[float]]:
     def batch(throttle_class: type, path: str = "sliding") -> float:
         _redis.sliding_log = (lambda *args: None) if path == "buckets" else real_sliding_log  # type: ignore
         counting.hit = fixed_window_hit if path == "fixed" else real_hit  # type: ignore
-        cache.clear()
+        for alias in caches:
+            caches[alias].clear()
         view = APIView()
         view.headers = {}
         start = time.perf_counter()
@@ -133,6 +153,16 @@ def run(rounds: int, clients: int, per_client: int) -> dict[str, list[float]]:
         FIXED: lambda: batch(throttling.AnonRateThrottle, "fixed"),
         DRF: lambda: batch(drf.AnonRateThrottle),
     }
+    if "memcached" in caches:
+
+        class OnMemcached(throttling.AnonRateThrottle):
+            cache = caches["memcached"]
+
+        class DRFOnMemcached(drf.AnonRateThrottle):
+            cache = caches["memcached"]
+
+        contenders[BUCKETS_MEMCACHED] = lambda: batch(OnMemcached)
+        contenders[DRF_MEMCACHED] = lambda: batch(DRFOnMemcached)
     results: dict[str, list[float]] = {name: [] for name in contenders}
     for name in contenders:  # warm-up: connections, imports
         contenders[name]()
@@ -174,6 +204,8 @@ SLIDING = "sliding log (Redis script)"
 BUCKETS = "buckets (generic cache API)"
 FIXED = "fixed window (0.1.0 script)"
 DRF = "DRF SimpleRateThrottle"
+BUCKETS_MEMCACHED = "buckets (memcached)"
+DRF_MEMCACHED = "DRF SimpleRateThrottle (memcached)"
 
 
 def main() -> None:
@@ -187,8 +219,9 @@ def main() -> None:
     url = args.redis_url
     if url is None:
         url, process, folder = start_redis()
+    memcached = start_memcached()
     try:
-        configure(url)
+        configure(url, memcached[0] if memcached else None)
         results = run(args.rounds, args.clients, args.requests)
         memory = memory_per_key()
     finally:
@@ -196,6 +229,9 @@ def main() -> None:
             process.terminate()
             process.wait()
             shutil.rmtree(folder or "", ignore_errors=True)
+        if memcached is not None:
+            memcached[1].terminate()
+            memcached[1].wait()
 
     import django
     import redis
@@ -212,10 +248,13 @@ def main() -> None:
     )
     medians = {name: statistics.median(times) for name, times in results.items()}
     for name, median in medians.items():
-        print(f"  {name:34s} median {median:8.1f} us/request")
+        print(f"  {name:36s} median {median:8.1f} us/request")
     for name in (SLIDING, BUCKETS, FIXED):
         print(f"  ratio {name} / DRF: {medians[name] / medians[DRF]:.2f}")
     print(f"  ratio {SLIDING} / {FIXED}: {medians[SLIDING] / medians[FIXED]:.2f}")
+    if BUCKETS_MEMCACHED in medians:
+        ratio = medians[BUCKETS_MEMCACHED] / medians[DRF_MEMCACHED]
+        print(f"  ratio {BUCKETS_MEMCACHED} / {DRF_MEMCACHED}: {ratio:.2f}")
     print(f"Redis MEMORY USAGE of one client's key, bytes ({' '.join(server[:3])}, default settings):")
     print(f"  {'requests in the period':>24s} {'sliding log':>12s} {'DRF history':>12s} {'fixed':>6s}")
     for limit, sizes in memory.items():
