@@ -116,3 +116,5 @@ def test_the_default_cache_resolves_through_public_api():
 def test_keys_carry_the_backend_prefix(backend):
     # The script's key is made as the backend makes its own (KEY_PREFIX, VERSION).
     assert backend.make_key("k") == ":1:k"
+    if isinstance(backend, DjangoRedisCache):
+        assert str(backend.client.make_key("k")) == backend.make_key("k")

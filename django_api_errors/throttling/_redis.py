@@ -30,18 +30,24 @@ except ImportError:  # pragma: no cover - django-redis is optional
 
 # The log is a list of the timestamps (microseconds) of the requests that
 # passed, newest first.  The script drops from its tail those that left the
-# period (each is dropped once), then adds this request only if fewer than
-# the limit remain: refused requests are never recorded, as in DRF.  The key
-# expires when its newest entry leaves the period (plus a margin for clock
-# differences).  Returns {passed, count, the entry whose leaving lets one
-# more request in}.  A list holds an integer in about 10 bytes; a sorted set
-# needs over 100 per entry once it outgrows 128 entries.
+# period (each is dropped once; the whole list at once when its newest has),
+# then adds this request only if fewer than the limit remain: refused
+# requests are never recorded, as in DRF.  The key expires when its newest
+# entry leaves the period (plus a margin for clock differences).  Returns
+# {passed, count, the entry whose leaving lets one more request in}.  A list
+# holds an integer in about 10 bytes; a sorted set needs over 100 per entry
+# once it outgrows 128 entries.
 SLIDING_LOG = """
 local now, period, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local oldest = redis.call('LINDEX', KEYS[1], -1)
-while oldest and tonumber(oldest) <= now - period do
-  redis.call('RPOP', KEYS[1])
-  oldest = redis.call('LINDEX', KEYS[1], -1)
+local newest = redis.call('LINDEX', KEYS[1], 0)
+if newest and tonumber(newest) <= now - period then
+  redis.call('DEL', KEYS[1])
+else
+  local oldest = redis.call('LINDEX', KEYS[1], -1)
+  while oldest and tonumber(oldest) <= now - period do
+    redis.call('RPOP', KEYS[1])
+    oldest = redis.call('LINDEX', KEYS[1], -1)
+  end
 end
 local count = redis.call('LLEN', KEYS[1])
 local passed = 0
