@@ -137,3 +137,19 @@ def test_default_cache_proxy_takes_the_script_path(request, rf, settings):
     assert PerMinute().allow_request(hit, None)
     assert _redis._scripts[caches["default"]] is not False
     caches["default"].clear()
+
+
+@pytest.mark.parametrize("kind", ["django-redis-cache", "django-redis"])
+def test_the_log_expires_a_period_after_its_newest_entry(request, kind):
+    cache = _backend(kind, request.getfixturevalue("redis_server"), None)
+    client = _redis.redis_client(cache)
+    key = cache.make_key("expiring:60:log")
+    try:
+        assert counting.hit(cache, "expiring", 1, 60, 1000.5).allowed
+        assert 60_000 < client.pttl(key) <= 65_000  # the period and a 5 s margin
+        client.pexpire(key, 30_000)
+        assert not counting.hit(cache, "expiring", 1, 60, 1001.5).allowed
+        assert client.pttl(key) <= 30_000  # a refused request does not prolong it
+    finally:
+        cache.clear()
+        cache.close()
