@@ -46,30 +46,39 @@ def test_drf_stock_throttle_overshoots_for_comparison():
 
 
 def test_window_arithmetic():
-    window = counting.Window(count=4, limit=3, duration=60, reset=19.5)
-    assert (window.allowed, window.remaining, window.wait) == (False, 0, 20)
-    assert counting.window_key("k", 60, 1000.5) == ("k:60:16", pytest.approx(19.5))
-    assert counting.Window(1, 3, 60, 0.01).wait == 1
+    window = counting.Window(count=4, limit=3, duration=60, reset=19.5, allowed=False)
+    assert (window.remaining, window.wait) == (0, 20)
+    assert counting.Window(1, 3, 60, 0.01, True).wait == 1
+    assert counting.Window(1, 3, 60, 60.0, True).wait == 60
+    assert counting.Window(1, 3, 60, 60.000001, True).wait == 61
+    keys, index, width = counting.bucket_keys("k", 60_000_000, 1_000_500_000)
+    assert (index, width) == (166, 6_000_000)
+    assert keys[0] == "k:60000000/10:156" and keys[-1] == "k:60000000/10:166" and len(keys) == 11
 
 
+# The test cache is local memory: buckets of 6 s for a minute.  1000.5 s falls
+# in bucket [996, 1002), counted until the bucket [1062, 1068) begins.
 def test_retry_after_from_frozen_clock(client):
     for _ in range(3):
         assert client.get("/hello/").status_code == 200
     response = client.get("/hello/")
     body = assert_error(response, 429, "usage_limit_exceeded", headers=("Retry-After",))
-    # 1000.5 s falls in the minute window [960, 1020): 19.5 s left, rounded up.
-    assert response["Retry-After"] == "20"
-    assert body["retry_after"] == 20
+    assert response["Retry-After"] == "62"
+    assert body["retry_after"] == 62
+    CLOCK.now = 1000.5 + 61  # too early
+    assert client.get("/hello/")["Retry-After"] == "1"
+    CLOCK.now = 1000.5 + 62
+    assert client.get("/hello/").status_code == 200
 
 
-def test_retry_after_at_window_edge_is_at_least_one(client):
-    CLOCK.now = 1019.999
+def test_retry_after_just_before_release_is_at_least_one(client):
     for _ in range(3):
         client.get("/hello/")
+    CLOCK.now = 1061.999
     response = client.get("/hello/")
     assert response.status_code == 429
     assert response["Retry-After"] == "1"
-    CLOCK.now = 1020.0  # the next window opens
+    CLOCK.now = 1062.0  # the bucket of the three requests leaves
     assert client.get("/hello/").status_code == 200
 
 
@@ -80,7 +89,7 @@ def test_lowered_rate_still_answers_the_window(client, monkeypatch):
     monkeypatch.setattr(Frozen, "rate", "2/min")
     response = client.get("/hello/")
     assert_error(response, 429, "usage_limit_exceeded")
-    assert response["Retry-After"] == "20"
+    assert response["Retry-After"] == "62"  # when 4 of the 5 have left
 
 
 def test_lowered_rate_of_drf_stock_throttle_gets_fallback(client, monkeypatch, settings):
@@ -98,27 +107,28 @@ def test_lowered_rate_of_drf_stock_throttle_gets_fallback(client, monkeypatch, s
 
 
 def test_burst_and_sustained_larger_wait_wins(client):
-    CLOCK.now = 36100.0  # minute window ends at 36120, hour window at 39600
+    # 36100 s: the minute's 6 s bucket is counted until 36162, the hour's 360 s one until 39960.
+    CLOCK.now = 36100.0
     assert client.get("/burst/").status_code == 200
     assert client.get("/burst/").status_code == 200
-    only_burst = client.get("/burst/")
-    assert only_burst.status_code == 429 and only_burst["Retry-After"] == "20"
+    only_burst = client.get("/burst/")  # the sustained throttle counts it: it passed there
+    assert only_burst.status_code == 429 and only_burst["Retry-After"] == "62"
     both = client.get("/burst/")
     assert_error(both, 429, "usage_limit_exceeded")
-    assert both["Retry-After"] == "3500"
-    assert parse_list(both["RateLimit"]) == {"burst": {"r": 0, "t": 20}, "sustained": {"r": 0, "t": 3500}}
+    assert both["Retry-After"] == "3860"
+    assert parse_list(both["RateLimit"]) == {"burst": {"r": 0, "t": 62}, "sustained": {"r": 0, "t": 3860}}
 
 
 def test_ratelimit_headers_are_structured_fields(client):
     ok = client.get("/hello/")
     assert parse_list(ok["RateLimit-Policy"]) == {"anon": {"q": 3, "w": 60}}
-    assert parse_list(ok["RateLimit"]) == {"anon": {"r": 2, "t": 20}}
+    assert parse_list(ok["RateLimit"]) == {"anon": {"r": 2, "t": 62}}
     client.get("/hello/")
     client.get("/hello/")
     refused = client.get("/hello/")
     assert refused.status_code == 429
     assert parse_list(refused["RateLimit-Policy"]) == {"anon": {"q": 3, "w": 60}}
-    assert parse_list(refused["RateLimit"]) == {"anon": {"r": 0, "t": 20}}
+    assert parse_list(refused["RateLimit"]) == {"anon": {"r": 0, "t": 62}}
 
 
 def test_ratelimit_headers_switch_off(client, settings):
@@ -130,9 +140,9 @@ def test_ratelimit_headers_switch_off(client, settings):
 
 def test_sf_string_escapes():
     assert throttling.sf_string('a"b\\c\u00e9') == '"a\\"b\\\\c?"'
-    assert parse_list(throttling.ratelimit_headers({'we"ird': counting.Window(1, 2, 3, 1)})["RateLimit"]) == {
-        'we"ird': {"r": 1, "t": 1}
-    }
+    assert parse_list(
+        throttling.ratelimit_headers({'we"ird': counting.Window(1, 2, 3, 1, True)})["RateLimit"]
+    ) == {'we"ird': {"r": 1, "t": 1}}
 
 
 def test_rotating_forwarded_for_gets_no_new_bucket(client):
@@ -200,7 +210,8 @@ def test_unthrottled_requests_touch_no_counter(rf):
     request.user = type("User", (), {"is_authenticated": True, "pk": 7})()
     assert Scoped().allow_request(request, View()) is True  # the view has no scope
     assert Frozen().allow_request(request, View()) is True  # anon throttle, signed-in user
-    assert cache.get(counting.window_key("throttle_anon_127.0.0.1", 60, CLOCK.now)[0]) is None
+    keys, _, _ = counting.bucket_keys("throttle_anon_127.0.0.1", 60_000_000, int(CLOCK.now * 1e6))
+    assert cache.get_many(keys) == {}
 
 
 def test_user_throttle_keys_on_the_user(rf):
@@ -216,10 +227,12 @@ def test_user_throttle_keys_on_the_user(rf):
     assert PerUser().allow_request(other_address, None) is False
 
 
-@given(now=st.floats(min_value=0, max_value=4e9), duration=st.sampled_from([1, 60, 3600, 86400]))
-def test_every_moment_falls_in_one_window_with_a_wait_of_at_least_one(now, duration):
-    key, reset = counting.window_key("k", duration, now)
-    assert 0 < reset <= duration
-    index = int(key.rsplit(":", 1)[1])
-    assert index * duration <= now < (index + 1) * duration
-    assert 1 <= counting.Window(1, 1, duration, reset).wait <= duration
+@given(
+    now_us=st.integers(min_value=0, max_value=4 * 10**15), duration=st.sampled_from([1, 7, 60, 3600, 86400])
+)
+def test_buckets_cover_the_period_and_each_moment_falls_in_one(now_us, duration):
+    keys, index, width = counting.bucket_keys("k", duration * 1_000_000, now_us)
+    assert index * width <= now_us < (index + 1) * width
+    # The buckets before the current one reach back a whole period.
+    assert (index - counting.BUCKETS) * width <= now_us - duration * 1_000_000
+    assert len(set(keys)) == counting.BUCKETS + 1

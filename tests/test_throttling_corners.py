@@ -6,6 +6,7 @@ from django.test import RequestFactory, override_settings
 from rest_framework.throttling import BaseThrottle
 
 from django_api_errors.throttling import _counting as counting
+from django_api_errors.throttling import _redis
 from django_api_errors.throttling import throttles as throttling
 from django_api_errors.throttling.checks import check_throttle_caches
 from django_api_errors.throttling.ratelimit import ratelimit
@@ -59,7 +60,7 @@ def test_record_on_a_view_without_headers():
         pass
 
     view = View()
-    throttling.record(view, "p", counting.Window(1, 5, 60, 30.0))
+    throttling.record(view, "p", counting.Window(1, 5, 60, 30.0, True))
     assert not hasattr(view, "headers")
 
 
@@ -80,4 +81,4 @@ def test_django_redis_herd_client_takes_the_generic_path(redis_server):  # noqa:
     from django_redis.cache import RedisCache
 
     cache = RedisCache(redis_server.url, {"OPTIONS": {"CLIENT_CLASS": "django_redis.client.HerdClient"}})
-    assert counting._redis_client(cache) is None
+    assert _redis.redis_client(cache) is None and _redis.script(cache) is None

@@ -7,6 +7,7 @@ its own SQLite file, and bounded bursts of requests.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -27,6 +28,9 @@ TOKEN = {"Authorization": "Bearer alice-rw", "Accept": "application/json"}
 # A day-long window: a burst of a few seconds cannot straddle its edge
 # except in the seconds around midnight UTC.
 LIMIT, RATE = 50, "50/day"
+# A minute-long period for a burst straddling the edge of a minute, where
+# fixed windows started over.
+EDGE_LIMIT = 20
 
 
 def _get(url: str, **kwargs) -> requests.Response:
@@ -36,13 +40,13 @@ def _get(url: str, **kwargs) -> requests.Response:
         return session.get(url, **kwargs)
 
 
-def _env(redis_url: str, db: Path, fail_open: bool) -> dict[str, str]:
+def _env(redis_url: str, db: Path, fail_open: bool, rate: str = RATE) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "example_project.settings",
         "EXAMPLE_REDIS_URL": redis_url,
         "EXAMPLE_DB": str(db),
-        "EXAMPLE_SEARCH_RATE": RATE,
+        "EXAMPLE_SEARCH_RATE": rate,
         "EXAMPLE_THROTTLE_FAIL_OPEN": "1" if fail_open else "0",
     }
 
@@ -91,6 +95,7 @@ def stack(tmp_path_factory):
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
         servers["closed"] = Gunicorn(env, workers=4)
         servers["open"] = Gunicorn(_env(redis.url, db, fail_open=True), workers=2)
+        servers["edge"] = Gunicorn(_env(redis.url, db, fail_open=False, rate=f"{EDGE_LIMIT}/min"), workers=4)
         yield redis, servers
     finally:
         for server in servers.values():
@@ -129,3 +134,35 @@ def test_exact_limit_across_workers_then_redis_outage(stack):
         assert int(response.headers["Retry-After"]) == body["retry_after"] >= 1
     allowed = [_search(servers["open"].url) for _ in range(4)]
     assert [r.status_code for r in allowed] == [200] * 4
+
+
+def test_burst_straddling_a_minute_edge_passes_at_most_the_limit(stack):
+    redis, servers = stack
+    if redis.process is None:  # the test above stops it
+        redis.start()
+    url = servers["edge"].url
+    edge = (math.floor(time.time() / 60) + 1) * 60
+    if edge - time.time() < 3:
+        edge += 60
+    time.sleep(edge - 1.5 - time.time())
+    with ThreadPoolExecutor(max_workers=EDGE_LIMIT) as pool:
+        started_before = time.time()
+        before = list(pool.map(lambda _: _search(url), range(EDGE_LIMIT)))
+        before_done = time.time()
+        time.sleep(max(0.0, edge + 0.5 - time.time()))
+        started_after = time.time()
+        after = list(pool.map(lambda _: _search(url), range(EDGE_LIMIT)))
+    finished = time.time()
+    assert started_before < edge < started_after and finished - started_before < 60
+
+    # Fixed windows let both halves through: 40 of 20 within seconds.
+    assert [r.status_code for r in before] == [200] * EDGE_LIMIT
+    assert [r.status_code for r in after] == [429] * EDGE_LIMIT
+    for response in after:
+        wait = int(response.headers["Retry-After"])
+        # The oldest of the first half leaves 60 s after it passed.
+        assert (
+            math.ceil(started_before + 60 - finished) <= wait <= math.ceil(before_done + 60 - started_after)
+        )
+        assert response.json()["retry_after"] == wait
+        assert parse_list(response.headers["RateLimit"]) == {"search": {"r": 0, "t": wait}}

@@ -7,6 +7,7 @@ from django_redis.cache import RedisCache as DjangoRedisCache
 from rest_framework import throttling as drf
 
 from django_api_errors.throttling import _counting as counting
+from django_api_errors.throttling import _redis
 from django_api_errors.throttling import throttles as throttling
 from tests.conftest import assert_error
 from tests.servers import RedisServer, memcached_server, redis_server  # noqa: F401
@@ -51,9 +52,13 @@ def test_concurrent_burst_gets_exactly_the_limit(backend):
 
     Slow.cache = cache
     assert race(Slow, ip="192.0.2.10") == 10
-    # Every request was counted, and the count reads back as a plain integer.
-    key, _ = counting.window_key("throttle_anon_192.0.2.10", 60, 7000.0)
-    assert cache.get(key) == 50
+    # Only the requests that passed were counted.
+    if kind == "memcached":
+        keys, _, _ = counting.bucket_keys("throttle_anon_192.0.2.10", 60_000_000, 7_000_000_000)
+        assert cache.get(keys[-1]) == 10 and cache.get_many(keys[:-1]) == {}
+    else:
+        client = _redis.redis_client(cache)
+        assert client.llen(cache.make_key("throttle_anon_192.0.2.10:60:log")) == 10
 
 
 def test_stock_throttle_overshoots_on_the_same_backend(backend):
@@ -69,16 +74,22 @@ def test_stock_throttle_overshoots_on_the_same_backend(backend):
 
 def test_redis_backends_take_the_one_round_trip_path(backend):
     kind, cache = backend
-    assert (counting._redis_client(cache) is not None) is (kind != "memcached")
+    assert (_redis.script(cache) is not None) is (kind != "memcached")
 
 
 def test_window_state_and_wait(backend):
-    _, cache = backend
-    states = [counting.hit(cache, "w", 2, 60, 1000.5) for _ in range(3)]
-    assert [s.count for s in states] == [1, 2, 3]
+    kind, cache = backend
+    states = [counting.hit(cache, "w", 2, 60, 1000.5 + n) for n in range(3)]
+    assert [s.count for s in states] == [1, 2, 2]
     assert [s.allowed for s in states] == [True, True, False]
-    assert states[-1].wait == 20
-    assert counting.hit(cache, "w", 2, 60, 1020.0).count == 1  # the next window
+    if kind == "memcached":  # both in the bucket [996, 1002), counted until 1062
+        assert [s.wait for s in states] == [62, 61, 60]
+        assert not counting.hit(cache, "w", 2, 60, 1061.9).allowed
+        assert counting.hit(cache, "w", 2, 60, 1062.0).count == 1
+    else:  # the first leaves at 1060.5 exactly
+        assert [s.wait for s in states] == [60, 59, 58]
+        assert not counting.hit(cache, "w", 2, 60, 1060.499999).allowed
+        assert counting.hit(cache, "w", 2, 60, 1060.5).count == 2
 
 
 @pytest.mark.urls("tests.throttle_helpers")
@@ -124,5 +135,21 @@ def test_default_cache_proxy_takes_the_script_path(request, rf, settings):
     hit = rf.get("/")
     hit.user = None
     assert PerMinute().allow_request(hit, None)
-    assert caches["default"] in counting._scripts
+    assert _redis._scripts[caches["default"]] is not False
     caches["default"].clear()
+
+
+@pytest.mark.parametrize("kind", ["django-redis-cache", "django-redis"])
+def test_the_log_expires_a_period_after_its_newest_entry(request, kind):
+    cache = _backend(kind, request.getfixturevalue("redis_server"), None)
+    client = _redis.redis_client(cache)
+    key = cache.make_key("expiring:60:log")
+    try:
+        assert counting.hit(cache, "expiring", 1, 60, 1000.5).allowed
+        assert 60_000 < client.pttl(key) <= 65_000  # the period and a 5 s margin
+        client.pexpire(key, 30_000)
+        assert not counting.hit(cache, "expiring", 1, 60, 1001.5).allowed
+        assert client.pttl(key) <= 30_000  # a refused request does not prolong it
+    finally:
+        cache.clear()
+        cache.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -162,3 +163,41 @@ class OutageHello(Hello):
 
 
 urlpatterns += [path("outage/", OutageHello.as_view())]
+
+
+# Measuring what a throttle let through, against DRF's promise.
+def micros(seconds: float) -> int:
+    """A timer value as the throttles count it: whole microseconds."""
+    return math.floor(seconds * 1_000_000)
+
+
+def max_in_span(times: list[float], period: float) -> int:
+    """The most of ``times`` that fall in one span of ``period`` seconds (``[a, a + period)``)."""
+    stamps, best, first = sorted(micros(t) for t in times), 0, 0
+    for last, stamp in enumerate(stamps):
+        while stamps[first] <= stamp - period * 1_000_000:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
+
+
+def sliding_log(times: list[float], limit: int, period: float) -> list[bool]:
+    """What DRF's sliding log would let through, one request at a time."""
+    passed: list[int] = []
+    verdicts = []
+    for stamp in (micros(t) for t in times):
+        ok = sum(1 for p in passed if p > stamp - period * 1_000_000) < limit
+        verdicts.append(ok)
+        if ok:
+            passed.append(stamp)
+    return verdicts
+
+
+def unjustified_refusals(times: list[float], verdicts: list[bool], limit: int, span: float) -> list[float]:
+    """Refused requests that had fewer than ``limit`` passes in the ``span`` seconds up to them."""
+    passes = [micros(t) for t, ok in zip(times, verdicts, strict=True) if ok]
+    return [
+        t
+        for t, ok in zip(times, verdicts, strict=True)
+        if not ok and sum(1 for p in passes if micros(t) - span * 1_000_000 < p <= micros(t)) < limit
+    ]

@@ -1,15 +1,20 @@
-"""Counting requests in a cache, atomically, in fixed windows.
+"""Counting requests in a cache: never more than the limit in any span of the period.
 
-A window is ``duration`` seconds long and starts at a multiple of
-``duration`` since the epoch, so every worker on every host that shares the
-cache agrees on it without talking to the others.  Each window has its own
-key; the count is raised with one atomic operation of the cache (``INCR`` in
-Redis, ``incr`` in memcached), never read and written back, so concurrent
-requests each see a different count and no more than the limit pass.
+DRF's promise (at most N requests in any span of the period, refused ones
+not counted), kept atomically across workers and hosts:
 
-A window's key expires ``EXPIRY_MARGIN`` seconds after the window ends, so it
-never expires while it is still counted in (which would let Redis' ``INCR``
-create it again without an expiry).
+- On Redis (Django's ``RedisCache``, django-redis) a sliding log, exact: one
+  Lua script per request (:mod:`._redis`).
+- On any other cache (memcached, local memory, database) the period is cut in
+  ``BUCKETS`` buckets, each a counter raised with the cache's atomic ``incr``.
+  A request passes when its bucket and the ``BUCKETS`` before it hold at most
+  the limit, itself included; otherwise it is taken back out with ``decr``.
+  Those buckets always cover the last period, so no span of it lets more than
+  the limit through; the price is that a request keeps its place up to one
+  bucket (a tenth of the period) longer than on Redis.
+
+Times are whole microseconds, so the arithmetic is exact and a client that
+waits the announced seconds gets through.
 """
 
 from __future__ import annotations
@@ -17,26 +22,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import BaseCache
-from django.utils.connection import ConnectionProxy
 
-EXPIRY_MARGIN = 5
+from django_api_errors.throttling import _redis
+
+BUCKETS = 10
+EXPIRY_MARGIN = 5  # seconds a counter outlives its last use, for clock differences
+MICRO = 1_000_000
 
 
 @dataclass(frozen=True)
 class Window:
-    """The state of one fixed window after counting a request in it."""
+    """What one request met in its policy's period."""
 
-    count: int
+    count: int  # requests counted in the period, this one included when it passed
     limit: int
     duration: int
-    reset: float  # seconds until the window ends
-
-    @property
-    def allowed(self) -> bool:
-        return self.count <= self.limit
+    reset: float  # seconds until one more request would pass, or until the oldest counted leaves
+    allowed: bool
 
     @property
     def remaining(self) -> int:
@@ -44,95 +50,70 @@ class Window:
 
     @property
     def wait(self) -> int:
-        """Whole seconds until the next window; at least 1."""
+        """``reset`` in whole seconds, rounded up; at least 1."""
         return max(1, math.ceil(self.reset))
-
-
-def window_key(key: str, duration: int, now: float) -> tuple[str, float]:
-    """The cache key of the window ``now`` falls in, and the seconds left in it."""
-    index = math.floor(now / duration)
-    if index * duration > now:  # pragma: no cover - float division rounded up a window
-        index -= 1
-    return f"{key}:{duration}:{index}", (index + 1) * duration - now
-
-
-# Opens the window with its expiry if it is new, then counts: one round trip,
-# atomic as every Lua script is.
-_COUNT_SCRIPT = """
-redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
-return redis.call('INCR', KEYS[1])
-"""
-# One Redis client and registered script per cache backend object: building
-# a redis-py client costs more than the round trip (Django's RedisCache
-# builds one per operation).
-_scripts: WeakKeyDictionary[BaseCache, Any] = WeakKeyDictionary()
-
-
-def _is_django_redis(cache: BaseCache) -> bool:
-    return type(cache).__module__ == "django_redis.cache"
-
-
-def _redis_client(cache: BaseCache) -> Any | None:
-    """The raw redis-py client for writes, when ``cache`` is Redis-backed.
-
-    Integers are stored unpickled by both Django's ``RedisCache`` and
-    django-redis, so ``cache.get()`` still reads the count.
-    """
-    if type(cache).__module__ == "django.core.cache.backends.redis":
-        return cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-    if _is_django_redis(cache):
-        inner = cache.client  # type: ignore[attr-defined]
-        kind = type(inner)
-        # Sharded and herd clients place or wrap keys their own way.
-        if kind.__module__ == "django_redis.client.default" and kind.__name__ == "DefaultClient":
-            return inner.get_client(write=True)
-    return None
 
 
 def resolve(cache: Any) -> Any:
     """The backend behind ``cache``, which may be ``django.core.cache.cache``.
 
-    That is a ``ConnectionProxy`` (DRF's throttles' default), which hides the
-    backend's type and cannot be a dictionary key.
+    That proxy (DRF's throttles' default) hides the backend's type and cannot
+    be a dictionary key; the backend it stands for is ``caches["default"]``.
     """
-    if isinstance(cache, ConnectionProxy):
-        return cache._connections[cache._alias]
+    if cache is default_cache:
+        return caches[DEFAULT_CACHE_ALIAS]
     return cache
 
 
-def _redis_count(cache: BaseCache, key: str, timeout: int) -> int | None:
-    script = _scripts.get(cache)
-    if script is None:
-        client = _redis_client(cache)
-        if client is None:
-            return None
-        script = _scripts[cache] = client.register_script(_COUNT_SCRIPT)
-    if _is_django_redis(cache):
-        full_key = str(cache.client.make_key(key))  # type: ignore[attr-defined]
-    else:
-        full_key = cache.make_and_validate_key(key)
-    return int(script(keys=[full_key], args=[timeout]))
+def bucket_keys(key: str, period_us: int, now_us: int) -> tuple[list[str], int, int]:
+    """The keys of the buckets that count at ``now_us`` (oldest first), the current index, the width."""
+    width = -(-period_us // BUCKETS)  # rounded up: the buckets cover at least the period
+    index = now_us // width
+    return [f"{key}:{period_us}/{BUCKETS}:{i}" for i in range(index - BUCKETS, index + 1)], index, width
 
 
-def _count_generic(cache: BaseCache, key: str, timeout: int) -> int:
+def _incr(cache: BaseCache, key: str, timeout: int) -> int:
     try:
         return int(cache.incr(key))
-    except ValueError:  # no such key yet: this request opens the window
+    except ValueError:  # no such key yet: this request opens the bucket
         if cache.add(key, 1, timeout):
             return 1
         return int(cache.incr(key))
 
 
+def _count_in_buckets(cache: BaseCache, key: str, limit: int, period_us: int, now_us: int) -> _redis.Decision:
+    keys, index, width = bucket_keys(key, period_us, now_us)
+    current = _incr(cache, keys[-1], math.ceil((period_us + width) / MICRO) + EXPIRY_MARGIN)
+    earlier = cache.get_many(keys[:-1])
+    counts = [int(earlier.get(k) or 0) for k in keys[:-1]] + [current]
+    count = sum(counts)
+    passed = count <= limit
+    if not passed:
+        try:
+            cache.decr(keys[-1])  # refused requests are not counted
+        except ValueError:  # pragma: no cover - the bucket expired meanwhile
+            pass
+        counts[-1] -= 1
+        count -= 1
+    # The bucket at position p leaves when the current index reaches index + p + 1.
+    needed, left = max(1, count - limit + 1), 0
+    for position, number in enumerate(counts):
+        left += number
+        if left >= needed:
+            return passed, count, (index + position + 1) * width - now_us
+    return passed, count, period_us  # a limit of 0: nothing ever passes
+
+
 def hit(cache: BaseCache, key: str, limit: int, duration: int, now: float) -> Window:
-    """Count one request for ``key`` in its current window.
+    """Count one request for ``key`` if fewer than ``limit`` passed in the last ``duration`` seconds.
 
     Raises whatever the cache raises when it is unreachable; the caller
     decides whether that fails open or closed.
     """
-    wkey, reset = window_key(key, duration, now)
-    timeout = math.ceil(reset) + EXPIRY_MARGIN
     cache = resolve(cache)
-    count = _redis_count(cache, wkey, timeout)
-    if count is None:
-        count = _count_generic(cache, wkey, timeout)
-    return Window(count, limit, duration, reset)
+    now_us, period_us = math.floor(now * MICRO), round(duration * MICRO)
+    found = _redis.sliding_log(cache, f"{key}:{duration}:log", limit, period_us, now_us)
+    if found is None:
+        found = _count_in_buckets(cache, key, limit, period_us, now_us)
+    passed, count, reset_us = found
+    return Window(count, limit, duration, reset_us / MICRO, passed)

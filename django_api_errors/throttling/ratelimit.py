@@ -94,7 +94,8 @@ def _remember(request: Any, usage: dict[str, Any] | None, seen: dict[str, Any]) 
     period = period_of(seen.get("rate"))
     windows: dict[str, counting.Window] = dict(getattr(request, "ratelimit_windows", None) or {})
     if usage and wait is not None and period is not None and conf.settings.RATELIMIT_HEADERS:
-        window = counting.Window(usage["count"], usage["limit"], period, usage["time_left"])
+        allowed = not usage["should_limit"]
+        window = counting.Window(usage["count"], usage["limit"], period, usage["time_left"], allowed)
         windows[str(seen["group"])] = window
     headers = throttling.ratelimit_headers(windows) if windows else {}
     targets = [request]

@@ -2,11 +2,12 @@
 
 Drop-in replacements for DRF's ``AnonRateThrottle``, ``UserRateThrottle`` and
 ``ScopedRateThrottle``: same scopes, same ``DEFAULT_THROTTLE_RATES``, same
-``rate`` attribute, and ``cache`` / ``timer`` can be swapped as in DRF.  DRF's
-own throttles read a history from the cache and write it back later, so
-concurrent requests all pass; these raise a counter with one atomic cache
-operation (see :mod:`django_api_errors.throttling._counting`), so no burst gets more than
-the limit through, whatever the number of workers and hosts.
+``rate`` attribute, and ``cache`` / ``timer`` can be swapped as in DRF.  They
+keep DRF's promise (at most the limit in any span of the period, refused
+requests not counted), but DRF reads a history from the cache and writes it
+back later, so concurrent requests all pass; these decide with one atomic
+cache operation (see :mod:`django_api_errors.throttling._counting`), whatever
+the number of workers and hosts.
 
 They also add the ``RateLimit-Policy`` and ``RateLimit`` header fields of
 draft-ietf-httpapi-ratelimit-headers-10 to the view's responses, 2xx and 429
@@ -74,7 +75,11 @@ def sf_string(value: str) -> str:
 
 
 def ratelimit_headers(limits: Mapping[str, counting.Window]) -> dict[str, str]:
-    """``RateLimit-Policy`` and ``RateLimit`` for the windows a request counted in."""
+    """``RateLimit-Policy`` and ``RateLimit`` for the policies a request met.
+
+    ``t`` is the seconds until one more request would pass: ``Retry-After``
+    when ``r`` is 0, else when the oldest counted request leaves the period.
+    """
     policies = [f"{sf_string(name)};q={w.limit};w={w.duration}" for name, w in limits.items()]
     current = [f"{sf_string(name)};r={w.remaining};t={w.wait}" for name, w in limits.items()]
     return {"RateLimit-Policy": ", ".join(policies), "RateLimit": ", ".join(current)}
@@ -101,7 +106,7 @@ def record(view: Any, name: str, window: counting.Window) -> None:
 
 
 class AtomicRateThrottle(drf.SimpleRateThrottle):
-    """``SimpleRateThrottle`` with an atomic fixed-window counter.
+    """``SimpleRateThrottle`` counted atomically: at most the limit in any span of the period.
 
     Subclass it like DRF's ``SimpleRateThrottle``: set ``scope`` or ``rate``
     and implement ``get_cache_key()``.  When the cache is unreachable the
@@ -144,7 +149,7 @@ class AtomicRateThrottle(drf.SimpleRateThrottle):
         return self.window.allowed or self.throttle_failure()
 
     def wait(self) -> float | None:
-        """Seconds until the window ends (at least 1); ``RETRY_AFTER`` on cache failure."""
+        """Whole seconds until a request would pass again (at least 1); ``RETRY_AFTER`` on cache failure."""
         if self.window is None:
             return float(max(1, conf.settings.RETRY_AFTER))
         return float(self.window.wait)
