@@ -82,3 +82,20 @@ def test_django_redis_herd_client_takes_the_generic_path(redis_server):  # noqa:
 
     cache = RedisCache(redis_server.url, {"OPTIONS": {"CLIENT_CLASS": "django_redis.client.HerdClient"}})
     assert _redis.redis_client(cache) is None and _redis.script(cache) is None
+
+
+@pytest.mark.parametrize(
+    ("address", "bucket"),
+    [
+        ("1.2.3.4:5555", "1.2.3.4"),
+        ("1.2.3.4", "1.2.3.4"),
+        ("[2001:db8::1]:443", "2001:db8::/64"),
+        ("[2001:db8::1]", "2001:db8::/64"),
+        ("2001:db8::1", "2001:db8::/64"),
+        (" 10.0.0.7:80 ", "10.0.0.7"),
+    ],
+)
+def test_proxy_addresses_lose_their_port_before_keying(address, bucket):
+    from django_api_errors.throttling.throttles import normalize_address
+
+    assert normalize_address(address) == bucket

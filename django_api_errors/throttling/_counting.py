@@ -27,6 +27,7 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import BaseCache
 
+from django_api_errors.problem import retry_after
 from django_api_errors.throttling import _redis
 
 BUCKETS = 10
@@ -51,7 +52,7 @@ class Window:
     @property
     def wait(self) -> int:
         """``reset`` in whole seconds, rounded up; at least 1."""
-        return max(1, math.ceil(self.reset))
+        return retry_after(self.reset)
 
 
 def resolve(cache: Any) -> Any:

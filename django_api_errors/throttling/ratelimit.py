@@ -34,6 +34,8 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
 
 from django_api_errors import conf
+from django_api_errors._requests import django_request
+from django_api_errors.problem import retry_after as seconds
 from django_api_errors.throttling import _counting as counting
 from django_api_errors.throttling import throttles as throttling
 
@@ -56,7 +58,7 @@ def retry_after(usage: dict[str, Any] | None) -> int | None:
     left = usage.get("time_left")
     if not isinstance(left, int) or left < 0:
         return None
-    return max(1, left)
+    return seconds(left)
 
 
 # django-ratelimit's rate syntax: "10/m", "100/5m", "1000/d".
@@ -99,8 +101,8 @@ def _remember(request: Any, usage: dict[str, Any] | None, seen: dict[str, Any]) 
         windows[str(seen["group"])] = window
     headers = throttling.ratelimit_headers(windows) if windows else {}
     targets = [request]
-    inner = getattr(request, "_request", None)
-    if inner is not None:  # a DRF Request wraps the Django one
+    inner = django_request(request)
+    if inner is not request:  # a DRF Request wraps the Django one
         targets.append(inner)
     for target in targets:
         target.ratelimit_usage = usage

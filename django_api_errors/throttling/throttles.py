@@ -24,6 +24,7 @@ from typing import Any
 from rest_framework import throttling as drf
 
 from django_api_errors import conf
+from django_api_errors.problem import retry_after
 from django_api_errors.throttling import _counting as counting
 
 logger = logging.getLogger("django_api_errors.throttling.throttles")
@@ -31,16 +32,26 @@ logger = logging.getLogger("django_api_errors.throttling.throttles")
 _LIMITS_ATTR = "_api_errors_rate_limits"
 
 
+def _without_port(address: str) -> str:
+    # Load balancers may write "1.2.3.4:5555" or "[2001:db8::1]:443"; a bare
+    # IPv6 address has colons too, but never brackets.
+    if address.startswith("["):
+        return address[1:].split("]", 1)[0]
+    host, colon, port = address.rpartition(":")
+    return host if colon and port.isdigit() and "." in host and ":" not in host else address
+
+
 def normalize_address(address: str) -> str:
     """The bucket of a client address: IPv4 as is, IPv6 by its /64 network.
 
     One IPv6 subscriber usually holds a whole /64, so counting single
-    addresses would hand them 2**64 buckets.
+    addresses would hand them 2**64 buckets.  A port a proxy appended is dropped.
     """
+    address = _without_port(address.strip())
     try:
-        ip = ipaddress.ip_address(address.strip().strip("[]"))
+        ip = ipaddress.ip_address(address)
     except ValueError:
-        return address.strip() or "unknown"
+        return address or "unknown"
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)
@@ -150,9 +161,7 @@ class AtomicRateThrottle(drf.SimpleRateThrottle):
 
     def wait(self) -> float | None:
         """Whole seconds until a request would pass again (at least 1); ``RETRY_AFTER`` on cache failure."""
-        if self.window is None:
-            return float(max(1, conf.settings.RETRY_AFTER))
-        return float(self.window.wait)
+        return float(retry_after(None) if self.window is None else self.window.wait)
 
 
 class AnonRateThrottle(drf.AnonRateThrottle, AtomicRateThrottle):
