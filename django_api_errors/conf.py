@@ -219,7 +219,8 @@ class Settings:
     BODY_HOOK: Setting[Callable[..., Any] | None] = Setting(
         None,
         "str | None",
-        "dotted path of `callable(body, problem, request)` run on every JSON error body; it may "
+        "dotted path of `callable(body, problem, request)` run on every `application/json` error "
+        "body (Problem Details documents keep the members RFC 9457 defines); it may "
         "change `body` in place or return a new dict. If it raises, the client gets a minimal "
         "`server_error` body and the failure is logged",
         dotted="callable(body, problem, request)",

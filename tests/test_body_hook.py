@@ -1,13 +1,12 @@
 """API_ERRORS["BODY_HOOK"]: a user's formatter, and what happens when it fails."""
 
-import json
 import logging
 
 import pytest
 from django.test import override_settings
 
 from django_api_errors.checks import check_settings
-from tests.conftest import assert_error
+from tests.conftest import assert_error, assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,8 @@ def test_unimportable_hook_is_reported_by_checks():
 def test_hook_is_not_applied_to_problem_details(client):
     with override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.add_support_link"}):
         response = client.get("/drf/raise/drf_not_found/", HTTP_ACCEPT="application/problem+json")
-    assert "support" not in json.loads(response.content)
+    body = assert_problem(response, 404, "not_found")
+    assert "support" not in body and "status" in body
 
 
 @override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.broken_hook"})

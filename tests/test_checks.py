@@ -80,3 +80,34 @@ def test_settings_validation(value, expected):
             assert all(m.hint for m in messages)
             with pytest.raises(SystemCheckError):
                 call_command("check", stdout=StringIO(), stderr=StringIO())
+
+
+def test_missing_error_middleware_is_w005():
+    from django_api_errors.checks import check_middleware
+
+    stack = ["django.middleware.common.CommonMiddleware"]
+    with override_settings(MIDDLEWARE=stack):
+        assert [m.id for m in check_middleware()] == ["django_api_errors.W005"]
+        found = [m for m in _run_check() if m.id == "django_api_errors.W005"]
+        assert len(found) == 1 and "CommonMiddleware" in found[0].hint
+        out = StringIO()
+        call_command("check", stdout=out, stderr=out)
+        assert "django_api_errors.W005" in out.getvalue()
+
+
+def test_error_middleware_before_common_middleware_is_w006():
+    from django_api_errors.checks import check_middleware
+
+    ours, common = "django_api_errors.middleware.ErrorMiddleware", "django.middleware.common.CommonMiddleware"
+    with override_settings(MIDDLEWARE=[ours, common]):
+        assert [m.id for m in check_middleware()] == ["django_api_errors.W006"]
+    with override_settings(MIDDLEWARE=[common, ours]):
+        assert check_middleware() == []
+    with override_settings(MIDDLEWARE=[ours]):  # no CommonMiddleware, no redirects to fix
+        assert check_middleware() == []
+
+
+def _run_check():
+    from django.core.checks import run_checks
+
+    return run_checks()
