@@ -5,6 +5,7 @@ from tests import views
 
 urlpatterns = [
     path("drf/raise/<str:name>/", views.RaiseAPIView.as_view()),
+    path("drf/browsable/raise/<str:name>/", views.BrowsableRaiseAPIView.as_view()),
     path("plain/raise/<str:name>/", views.RaiseView.as_view()),
     path("drf/orders/", views.OrderView.as_view()),
     path("drf/session/", views.SessionOnlyView.as_view()),

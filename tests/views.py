@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -95,6 +96,10 @@ class RaiseAPIView(APIView):
         return Response({"ok": True})
 
     post = get
+
+
+class BrowsableRaiseAPIView(RaiseAPIView):
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
 
 
 class RaiseView(View):

@@ -10,7 +10,7 @@ cache operation (see :mod:`django_api_errors.throttling._counting`), whatever
 the number of workers and hosts.
 
 They also add the ``RateLimit-Policy`` and ``RateLimit`` header fields of
-draft-ietf-httpapi-ratelimit-headers-10 to the view's responses, 2xx and 429
+draft-ietf-httpapi-ratelimit-headers-11 to the view's responses, 2xx and 429
 alike, unless ``API_ERRORS["RATELIMIT_HEADERS"]`` is ``False``.
 """
 
