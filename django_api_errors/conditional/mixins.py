@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -67,6 +68,8 @@ FAILED = {
     "If-None-Match": _("The resource exists in a version that If-None-Match excludes."),
 }
 CHANGED = _("The resource changed while this request was being processed.")
+# Where adrf defines its default save hooks (perform_acreate, ...).
+ADRF_MIXINS = "adrf.mixins"
 
 
 class ConditionalRequestMixin(_View):
@@ -224,28 +227,80 @@ class ConditionalRequestMixin(_View):
             headers.update(self.validator_headers(etag, self.get_last_modified(instance)))
         return Response(data, status=code, headers=headers)
 
+    # The sync actions call these cores with DRF's save hooks; the async
+    # actions (below) call the very same cores with adrf's.
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._create(request, self.perform_create)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._update(request, kwargs.pop("partial", False), self.perform_update)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._destroy(request, self.perform_destroy)
+
+    def _create(self, request: Request, save: Callable[[Any], Any]) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.perform_create(serializer)
+        save(serializer)
         headers = self.get_success_headers(serializer.data)
         return self._written(serializer.instance, serializer.data, status.HTTP_201_CREATED, **headers)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
+    def _update(self, request: Request, partial: bool, save: Callable[[Any], Any]) -> Response:
         with self._atomic_write() as alias:
             instance = self._checked_instance(request, alias)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             self._claim(instance, alias)
-            self.perform_update(serializer)
+            save(serializer)
         if getattr(instance, "_prefetched_objects_cache", None):
             instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
         return self._written(instance, serializer.data)
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def _destroy(self, request: Request, delete: Callable[[Any], Any]) -> Response:
         with self._atomic_write() as alias:
             instance = self._checked_instance(request, alias)
             self._claim(instance, alias)
-            self.perform_destroy(instance)
+            delete(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # Async actions (adrf) ---------------------------------------------
+    #
+    # adrf routes async viewsets to these.  Each runs the sync action in one
+    # ``sync_to_async`` call: reading, comparing, writing (in its transaction,
+    # holding its lock) and serializing happen on one thread and one database
+    # connection, never on the event loop.
+
+    async def alist(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return await sync_to_async(self.list)(request, *args, **kwargs)
+
+    async def aretrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return await sync_to_async(self.retrieve)(request, *args, **kwargs)
+
+    async def acreate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return await sync_to_async(self._create)(request, self._save_hook("create"))
+
+    async def aupdate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        return await sync_to_async(self._update)(request, partial, self._save_hook("update"))
+
+    async def partial_aupdate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return await self.aupdate(request, *args, **kwargs)
+
+    async def adestroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return await sync_to_async(self._destroy)(request, self._save_hook("destroy"))
+
+    def _save_hook(self, action: str) -> Callable[[Any], Any]:
+        """The view's ``perform_a<action>`` if it overrides adrf's, else ``perform_<action>``.
+
+        An overriding coroutine runs through ``async_to_sync`` from inside the
+        transaction; asgiref sends its ORM calls (``asave``, ``adelete``) back
+        to this thread, so they write on the connection that holds the lock.
+        adrf's own hooks only call ``asave``/``adelete``: the sync hook does
+        the same without the round trip, and works with DRF's serializers.
+        """
+        hook = getattr(type(self), f"perform_a{action}", None)
+        if hook is None or getattr(hook, "__module__", None) == ADRF_MIXINS:
+            return getattr(self, f"perform_{action}")  # type: ignore[no-any-return]
+        return async_to_sync(getattr(self, f"perform_a{action}"))
