@@ -37,6 +37,10 @@ VIEWS = {
     "burst/": BurstHello,
     "session/": auth_views.SessionView,
     "expiring-token/": auth_views.ExpiringTokenView,
+    "jwt/": auth_views.JWTView,
+    "oauth/write/": auth_views.OAuthWriteView,
+    "oauth/has-scope/": auth_views.OAuthHasScopeView,
+    "oauth/stock-scope/": auth_views.OAuthStockScopeView,
 }
 # Django refuses ATOMIC_REQUESTS (on in the test settings) for async views.
 _non_atomic = transaction.non_atomic_requests(using="default")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from example_project.notes.models import Note
-from tests.authkit import PASSWORD, assert_cookie_cleared, log_in
+from tests.authkit import PASSWORD, assert_cookie_cleared, log_in, needs
 from tests.conftest import assert_error
 from tests.throttle_helpers import CLOCK, parse_list
 
@@ -165,3 +165,72 @@ def test_has_scope_on_the_async_comments(seeded):
     assert body["scope"] == "notes:delete"
     assert asynchronous["WWW-Authenticate"] == 'Bearer error="insufficient_scope", scope="notes:delete"'
     assert send("async", "get", "/api/comments/", Authorization="Bearer bob-rw").status_code == 200
+
+
+# The simplejwt and django-oauth-toolkit adapters -------------------------------
+
+
+@pytest.mark.parametrize("case", ["live", "expired", "garbage", "missing"])
+def test_simplejwt_in_an_async_view(alice, case):
+    needs("rest_framework_simplejwt")
+    from freezegun import freeze_time
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    minted = timezone.now() - (
+        AccessToken.lifetime + timedelta(minutes=1) if case == "expired" else timedelta(0)
+    )
+    with freeze_time(minted):
+        token = str(AccessToken.for_user(alice))
+    header = {"live": token, "expired": token, "garbage": "not.a.jwt"}
+    headers = {"Authorization": f"Bearer {header[case]}"} if case in header else {}
+    asynchronous = send("async", "get", "/async/jwt/", **headers)
+    _same_answer(send("sync", "get", "/sync/jwt/", **headers), asynchronous)
+    expected = {"live": 200, "expired": 401, "garbage": 401, "missing": 401}[case]
+    assert asynchronous.status_code == expected
+    if case == "expired":
+        assert_error(asynchronous, 401, "session_expired", headers=("WWW-Authenticate",))
+
+
+@pytest.fixture
+def oauth_token(alice):
+    needs("oauth2_provider")
+    from oauth2_provider.models import get_access_token_model, get_application_model
+
+    application = get_application_model().objects.create(
+        name="notes-app",
+        user=alice,
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://client.example/callback",
+    )
+
+    def issue(value, scope, expires_in=timedelta(hours=1)):
+        get_access_token_model().objects.create(
+            user=alice, application=application, token=value, scope=scope, expires=timezone.now() + expires_in
+        )
+        return {"Authorization": f"Bearer {value}"}
+
+    return issue
+
+
+@pytest.mark.parametrize(
+    ("route", "scope", "expires_in", "status", "code"),
+    [
+        ("oauth/write/", "notes:read notes:write", timedelta(hours=1), 200, None),
+        ("oauth/write/", "notes:read", timedelta(hours=1), 403, "insufficient_scope"),
+        ("oauth/write/", "notes:read notes:write", -timedelta(seconds=1), 401, "session_expired"),
+        ("oauth/has-scope/", "notes:read", timedelta(hours=1), 403, "insufficient_scope"),
+        ("oauth/stock-scope/", "notes:read", timedelta(hours=1), 403, "access_denied"),
+    ],
+)
+def test_oauth_toolkit_in_an_async_view(oauth_token, route, scope, expires_in, status, code):
+    headers = oauth_token("tok", scope, expires_in)
+    asynchronous = send("async", "get", f"/async/{route}", **headers)
+    _same_answer(send("sync", "get", f"/sync/{route}", **headers), asynchronous)
+    assert asynchronous.status_code == status
+    if code:
+        assert_error(asynchronous, status, code)
+    if code == "insufficient_scope":
+        assert asynchronous["WWW-Authenticate"].startswith(
+            'Bearer error="insufficient_scope", scope="notes:write'
+        )
