@@ -8,16 +8,16 @@ Each request goes to a sync view through ``Client`` and to its async twin
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import AsyncClient, Client
+from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from example_project.notes.models import Note
+from tests.asynckit import assert_same_answer, send
 from tests.authkit import PASSWORD, assert_cookie_cleared, log_in, needs
 from tests.conftest import assert_error
 from tests.throttle_helpers import CLOCK, parse_list
@@ -35,25 +35,8 @@ def fresh_cache():
     cache.clear()
 
 
-def send(kind, method, path, cookie=None, **headers):
-    """One request through the sync or the async handler; ``headers`` by name: ``Authorization=...``."""
-    client = (Client if kind == "sync" else AsyncClient)(raise_request_exception=False)
-    if cookie:
-        client.cookies[settings.SESSION_COOKIE_NAME] = cookie
-    call = getattr(client, method)
-    if kind == "async":
-        call = async_to_sync(call)
-    return call(path, headers=headers)
-
-
 def _same_answer(sync, asynchronous):
-    assert asynchronous.status_code == sync.status_code, asynchronous.content
-    body, expected = asynchronous.json(), sync.json()
-    if "request_id" in expected:
-        assert body.pop("request_id") != expected.pop("request_id")
-    assert body == expected
-    for name in HEADERS:
-        assert asynchronous.get(name) == sync.get(name), name
+    assert_same_answer(sync, asynchronous, HEADERS)
 
 
 # Throttles -------------------------------------------------------------------

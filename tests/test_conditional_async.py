@@ -8,15 +8,14 @@ requests to the sync views through ``Client``: status, error code and
 validators must agree.
 """
 
-import json
 import re
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.test import AsyncClient, Client, override_settings
+from django.test import override_settings
 
 from example_project.notes.models import Note
+from tests.asynckit import assert_same_answer, send
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +23,6 @@ STRONG_TAG = re.compile(r'"[0-9a-f]{16,}"')
 PAST = "Sat, 01 Jan 2000 00:00:00 GMT"
 VALIDATORS = ["versioned", "hashed", "hashed-dated"]
 WRITES = [("put", {"title": "Put"}), ("patch", {"title": "Patched"}), ("delete", None)]
-
-
-def send(kind, method, url, body=None, **headers):
-    """One request through the sync (``Client``) or the async (``AsyncClient``) handler.
-
-    ``headers`` by their names in ``request.META``, without ``HTTP_``:
-    ``IF_MATCH="..."``.
-    """
-    kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
-    kwargs["headers"] = {name.replace("_", "-"): value for name, value in headers.items()}
-    if kind == "sync":
-        return getattr(Client(raise_request_exception=False), method)(url, **kwargs)
-    client = AsyncClient(raise_request_exception=False)
-    return async_to_sync(getattr(client, method))(url, **kwargs)
 
 
 def prefix(kind, validator):
@@ -50,16 +35,8 @@ def note(django_user_model):
     return Note.objects.create(owner=owner, title="Open", body="x", checklist=[{"text": "a", "done": False}])
 
 
-def _error(response):
-    return response.json().get("error") if response.status_code >= 400 else None
-
-
 def _same_answer(sync, asynchronous):
-    """The async answer is the sync one: status, error, validators."""
-    assert asynchronous.status_code == sync.status_code, asynchronous.content
-    assert _error(asynchronous) == _error(sync)
-    for name in ("ETag", "Last-Modified", "Cache-Control"):
-        assert asynchronous.get(name) == sync.get(name), name
+    assert_same_answer(sync, asynchronous, ("ETag", "Last-Modified", "Cache-Control"))
 
 
 # Reads ---------------------------------------------------------------------
