@@ -168,7 +168,9 @@ def test_exactly_one_async_writer_with_the_same_if_match_wins(
     with django_db_blocker.unblock():
         etag = APIClient().get(url)["ETag"]
         _everyone_compares_first(race_db, validator)
-        responses = _all_at_once_async(lambda client, i: _patch(client, url, {"title": f"writer {i}"}, etag))
+        responses = _all_at_once_async(
+            lambda client, i: _patch(client, url, {"title": f"writer {i} {etag}"}, etag)
+        )
         stored = _stored(race_db, new_note.pk)
     _assert_one_winner(responses, stored, validator)
 

@@ -156,11 +156,13 @@ def test_expiring_token_security_scheme(keyword, kind):
 
 
 def test_async_list_is_documented_as_a_list(schema):
-    # adrf names the list action "alist": AutoSchema._is_list_view (a private
-    # hook of drf-spectacular) must still see a list.
+    # adrf names the actions "alist" and "acreate": AutoSchema._is_list_view and
+    # _is_create_operation (private hooks of drf-spectacular) must still see them.
     ok = schema["paths"]["/api/comments/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["type"] == "array"
     assert ok["items"] == {"$ref": "#/components/schemas/Comment"}
+    created = schema["paths"]["/api/comments/"]["post"]["responses"]
+    assert "201" in created and "200" not in created
     assert "412" not in _codes(schema, "/api/comments/", "get")  # no precondition on a list's GET
     assert "409" not in _codes(
         schema, "/api/comments/{id}/", "patch"

@@ -1,11 +1,11 @@
 from adrf import viewsets as async_viewsets
-from adrf.shortcuts import aget_object_or_404
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.db.models.functions import Length
 from django.http import JsonResponse
+from django.shortcuts import aget_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, viewsets
