@@ -5,6 +5,7 @@ The race views read and write the databases ``race_sqlite`` and
 Each viewset has an async twin on adrf's ``ModelViewSet`` under ``async/``.
 """
 
+from adrf import generics as async_generics
 from adrf import serializers as async_serializers
 from adrf import viewsets as async_viewsets
 from django.contrib.auth import get_user_model
@@ -122,6 +123,16 @@ class AsyncHookedNotes(ConditionalRequestMixin, async_viewsets.ModelViewSet):
         raise Conflict("Refused after the delete.")
 
 
+class AsyncGenericNote(ConditionalRequestMixin, async_generics.RetrieveUpdateDestroyAPIView):
+    """adrf's generic view (not a viewset): its get/put/patch/delete await the mixin's actions."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = PlainNoteSerializer
+    queryset = Note.objects.all()
+    etag_version_field = "version"
+
+
 def race_views(alias):
     """Views on the database ``alias``, one per validator, sync and async."""
     base = {"queryset": Note.objects.using(alias)}
@@ -149,7 +160,11 @@ _VIEWS = {
     "no-delete": NoDeleteNotes,
     "paged": PagedNotes,
 }
-urlpatterns = [path("echo/", EchoView.as_view()), *_routes("async/hooked", AsyncHookedNotes)]
+urlpatterns = [
+    path("echo/", EchoView.as_view()),
+    *_routes("async/hooked", AsyncHookedNotes),
+    path("async/generic/<int:pk>/", transaction.non_atomic_requests(AsyncGenericNote.as_view())),
+]
 for _prefix, _view in _VIEWS.items():
     urlpatterns += _routes(_prefix, _view) + _routes(f"async/{_prefix}", async_twin(_view))
 for _alias in ("race_sqlite", "race_postgres"):

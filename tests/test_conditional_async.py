@@ -237,6 +237,19 @@ def test_no_delete_view_answers_405_before_preconditions(note):
     _same_answer(send("sync", "delete", prefix("sync", "no-delete") + url, IF_MATCH='"stale"'), asynchronous)
 
 
+def test_adrf_generic_view_answers_like_the_viewset(note):
+    url = f"/conditional/async/generic/{note.pk}/"
+    full = send("async", "get", url)
+    assert full["ETag"] == send("async", "get", prefix("async", "versioned") + f"{note.pk}/")["ETag"]
+    assert send("async", "get", url, IF_NONE_MATCH=full["ETag"]).status_code == 304
+    assert send("async", "patch", url, {"title": "Generic"}, IF_MATCH=full["ETag"]).status_code == 200
+    stale = send("async", "put", url, {"title": "Stale"}, IF_MATCH=full["ETag"])
+    assert (stale.status_code, stale.json()["error"]) == (412, "precondition_failed")
+    assert send("async", "delete", url, IF_MATCH=full["ETag"]).status_code == 412
+    note.refresh_from_db()
+    assert (note.title, note.version) == ("Generic", 2)
+
+
 # adrf's save hooks -----------------------------------------------------------
 
 
