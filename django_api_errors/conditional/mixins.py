@@ -12,7 +12,9 @@ atomic step.  With a version field the write is a conditional ``UPDATE ...
 WHERE version = <the version compared>``; without one the ETag is a hash of
 the representation and the row is locked (``SELECT ... FOR UPDATE``) while it
 is compared and written.  SQLite has no row locks: there, unsafe requests take
-the database's write lock before their transaction reads anything.
+the database's write lock before their transaction reads anything.  On
+adrf's async views and viewsets the same actions run off the event loop
+(:mod:`django_api_errors.conditional._async`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -33,6 +34,7 @@ from rest_framework.response import Response
 
 from django_api_errors import conf
 from django_api_errors.conditional import _db as db
+from django_api_errors.conditional._async import AsyncActions
 from django_api_errors.conditional.preconditions import (
     Decision,
     Outcome,
@@ -68,14 +70,13 @@ FAILED = {
     "If-None-Match": _("The resource exists in a version that If-None-Match excludes."),
 }
 CHANGED = _("The resource changed while this request was being processed.")
-# Where adrf defines its default save hooks (perform_acreate, ...).
-ADRF_MIXINS = "adrf.mixins"
 
 
-class ConditionalRequestMixin(_View):
+class ConditionalRequestMixin(AsyncActions, _View):
     """Strong ETags, Last-Modified, 304, 412 and 428 for a DRF generic view or viewset.
 
-    List it before the DRF class: ``class V(ConditionalRequestMixin, ModelViewSet)``.
+    List it before the DRF class: ``class V(ConditionalRequestMixin, ModelViewSet)``;
+    on adrf's async views and viewsets too (:class:`AsyncActions`).
     """
 
     #: An integer field bumped by every write through the view: cheap ETags and
@@ -228,7 +229,7 @@ class ConditionalRequestMixin(_View):
         return Response(data, status=code, headers=headers)
 
     # The sync actions call these cores with DRF's save hooks; the async
-    # actions (below) call the very same cores with adrf's.
+    # actions (_async.AsyncActions) call the very same cores with adrf's.
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._create(request, self.perform_create)
@@ -263,44 +264,3 @@ class ConditionalRequestMixin(_View):
             self._claim(instance, alias)
             delete(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    # Async actions (adrf) ---------------------------------------------
-    #
-    # adrf routes async viewsets to these.  Each runs the sync action in one
-    # ``sync_to_async`` call: reading, comparing, writing (in its transaction,
-    # holding its lock) and serializing happen on one thread and one database
-    # connection, never on the event loop.
-
-    async def alist(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return await sync_to_async(self.list)(request, *args, **kwargs)
-
-    async def aretrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return await sync_to_async(self.retrieve)(request, *args, **kwargs)
-
-    async def acreate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return await sync_to_async(self._create)(request, self._save_hook("create"))
-
-    async def aupdate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        return await sync_to_async(self._update)(request, partial, self._save_hook("update"))
-
-    async def partial_aupdate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        kwargs["partial"] = True
-        return await self.aupdate(request, *args, **kwargs)
-
-    async def adestroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return await sync_to_async(self._destroy)(request, self._save_hook("destroy"))
-
-    def _save_hook(self, action: str) -> Callable[[Any], Any]:
-        """The view's ``perform_a<action>`` if it overrides adrf's, else ``perform_<action>``.
-
-        An overriding coroutine runs through ``async_to_sync`` from inside the
-        transaction; asgiref sends its ORM calls (``asave``, ``adelete``) back
-        to this thread, so they write on the connection that holds the lock.
-        adrf's own hooks only call ``asave``/``adelete``: the sync hook does
-        the same without the round trip, and works with DRF's serializers.
-        """
-        hook = getattr(type(self), f"perform_a{action}", None)
-        if hook is None or getattr(hook, "__module__", None) == ADRF_MIXINS:
-            return getattr(self, f"perform_{action}")  # type: ignore[no-any-return]
-        return async_to_sync(getattr(self, f"perform_a{action}"))
