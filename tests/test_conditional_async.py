@@ -281,3 +281,15 @@ def test_an_overriding_perform_adestroy_deletes_inside_the_transaction(note):
     response = send("async", "delete", url, IF_MATCH=send("async", "get", url)["ETag"])
     assert response.status_code == 409
     assert Note.objects.filter(pk=note.pk, version=1).exists()
+
+
+def test_which_save_hook_the_async_actions_use():
+    from tests.conditional_views import AsyncHookedNotes, VersionedNotes, async_twin
+
+    drf_only = VersionedNotes()  # no perform_a* at all
+    adrf_defaults = async_twin(VersionedNotes)()  # adrf's own perform_a*: "adrf.mixins"
+    hooked = AsyncHookedNotes()  # overrides perform_aupdate and perform_adestroy
+    assert drf_only._save_hook("update") == drf_only.perform_update
+    assert adrf_defaults._save_hook("create") == adrf_defaults.perform_create
+    assert hooked._save_hook("create") == hooked.perform_create
+    assert hooked._save_hook("update") != hooked.perform_update
