@@ -1,4 +1,4 @@
-"""Running the example API under a real server (gunicorn) on 127.0.0.1."""
+"""Running the example API under a real server on 127.0.0.1: gunicorn (WSGI) or uvicorn (ASGI)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# base URL -> gunicorn master pid, for tests that look at the workers.
+# base URL -> the server's master pid, for tests that look at the workers.
 MASTERS: dict[str, int] = {}
 
 
@@ -60,11 +60,31 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
+SERVERS = ("gunicorn", "uvicorn")
+
+
+def server_command(server: str, port: int, workers: int) -> list[str]:
+    """The command line that serves the example on 127.0.0.1:``port``."""
+    if server == "uvicorn":
+        return [
+            sys.executable, "-m", "uvicorn", "example_project.asgi:application", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "gunicorn", "example_project.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--timeout", "60",
+    ]  # fmt: skip
+
+
 @contextmanager
 def example_api(
-    tmp_path: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None
+    tmp_path: Path,
+    *,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+    server: str = "gunicorn",
 ) -> Iterator[str]:
-    """Migrate and seed a fresh SQLite database, serve it with gunicorn, yield the base URL."""
+    """Migrate and seed a fresh SQLite database, serve it (``server``: gunicorn or uvicorn), yield the base URL."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "example_project.settings",
@@ -74,24 +94,9 @@ def example_api(
     manage("migrate", "--verbosity", "0", env=env)
     manage("seed_demo", env=env)
     port = free_port()
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    log = open(tmp_path / f"{server}.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "example_project.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        server_command(server, port, workers), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         wait_for_port(port, process)

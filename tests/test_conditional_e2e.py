@@ -1,4 +1,8 @@
-"""The example API under multi-worker gunicorn: concurrent writers over real HTTP."""
+"""The example API under multi-worker gunicorn and uvicorn: concurrent writers over real HTTP.
+
+Notes are a sync viewset with a version field, comments an async (adrf)
+viewset whose ETags hash the representation; both run under both servers.
+"""
 
 import threading
 import uuid
@@ -7,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.live import example_api
+from tests.live import SERVERS, example_api
 
 pytestmark = pytest.mark.e2e
 
@@ -15,9 +19,10 @@ WRITERS = 16
 ALICE = {"Authorization": "Bearer alice-rw"}
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    with example_api(tmp_path_factory.mktemp("conditional-e2e"), workers=4) as url:
+@pytest.fixture(scope="module", params=SERVERS)
+def base_url(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"conditional-e2e-{request.param}")
+    with example_api(tmp, workers=4, server=request.param) as url:
         yield url
 
 
@@ -28,6 +33,16 @@ def note_url(base_url):
     )
     assert response.status_code == 201, response.text
     return f"{base_url}/api/notes/{response.json()['id']}/"
+
+
+@pytest.fixture
+def comment_url(note_url, base_url):
+    note = int(note_url.rstrip("/").rsplit("/", 1)[1])
+    response = requests.post(
+        f"{base_url}/api/comments/", json={"note": note, "text": "first"}, headers=ALICE, timeout=30
+    )
+    assert response.status_code == 201, response.text
+    return f"{base_url}/api/comments/{response.json()['id']}/"
 
 
 def _all_at_once(work):
@@ -50,17 +65,35 @@ def test_one_of_sixteen_writers_with_the_same_if_match_wins(note_url):
         headers = {**ALICE, "If-Match": etag}
         return session.patch(note_url, json={"title": f"writer {i} {token}"}, headers=headers, timeout=60)
 
-    responses = _all_at_once(write)
+    winner = _one_winner(_all_at_once(write))
+    stored = requests.get(note_url, headers=ALICE, timeout=30)
+    assert stored.json()["title"] == winner.json()["title"]
+    assert stored.json()["version"] == 2
+    assert stored.headers["ETag"] == winner.headers["ETag"]
+
+
+def test_one_of_sixteen_async_writers_with_the_same_if_match_wins(comment_url):
+    etag = requests.get(comment_url, headers=ALICE, timeout=30).headers["ETag"]
+
+    def write(session, i):
+        headers = {**ALICE, "If-Match": etag}
+        return session.patch(comment_url, json={"text": f"writer {i}"}, headers=headers, timeout=60)
+
+    winner = _one_winner(_all_at_once(write))
+    stored = requests.get(comment_url, headers=ALICE, timeout=30)
+    assert stored.json()["text"] == winner.json()["text"]
+    assert stored.headers["ETag"] == winner.headers["ETag"] != etag
+
+
+def _one_winner(responses):
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] + [412] * (WRITERS - 1), [r.text for r in responses if r.status_code != 412]
     winner = next(response for response in responses if response.status_code == 200)
     for response in responses:
         if response.status_code == 412:
             assert response.json()["error"] == "precondition_failed"
-    stored = requests.get(note_url, headers=ALICE, timeout=30)
-    assert stored.json()["title"] == winner.json()["title"]
-    assert stored.json()["version"] == 2
-    assert stored.headers["ETag"] == winner.headers["ETag"]
+            assert response.headers["ETag"] == winner.headers["ETag"]
+    return winner
 
 
 def test_writers_that_retry_on_412_lose_no_update(note_url):

@@ -3,17 +3,24 @@
 Sixteen threads, each with its own database connection, write one note at
 once through the real request handler, on a SQLite file and on a PostgreSQL
 server the suite starts (tests/servers.py), with each validator, with and
-without ATOMIC_REQUESTS.
+without ATOMIC_REQUESTS.  Sixteen async writers do the same through the
+async handler and adrf's async viewsets: one event loop, and, as under
+Django's ASGI handler, a thread (and a connection) per request for the
+database work.
 """
 
+import asyncio
+import json
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
+from django.test import AsyncClient
 from rest_framework.test import APIClient
 
 from example_project.notes.models import Note
@@ -93,24 +100,27 @@ def _all_at_once(work):
         return list(pool.map(run, range(WRITERS)))
 
 
-@pytest.mark.parametrize("validator", ["version", "hash"])
-def test_exactly_one_writer_with_the_same_if_match_wins(
-    race_db, atomic_requests, validator, new_note, django_db_blocker
-):
-    url = f"/conditional/{race_db}/{validator}/{new_note.pk}/"
-    with django_db_blocker.unblock():
-        etag = APIClient().get(url)["ETag"]
-        if race_db == "race_postgres" and validator == "version":
-            # Every writer passes the early comparison before any writes, so
-            # the conditional UPDATE alone must pick the one winner.
-            everyone = threading.Barrier(WRITERS)
-            HOOKS.append(lambda instance: everyone.wait(timeout=60))
-        responses = _all_at_once(
-            lambda i: APIClient().patch(
-                url, {"title": f"writer {i} {etag}"}, format="json", HTTP_IF_MATCH=etag
-            )
-        )
-        stored = _stored(race_db, new_note.pk)
+def _all_at_once_async(work):
+    """Await ``work(client, i)`` for WRITERS requests at once, each in its own request context."""
+
+    async def one(i):
+        async with ThreadSensitiveContext():  # what Django's ASGIHandler does per request
+            try:
+                return await work(AsyncClient(raise_request_exception=False), i)
+            finally:
+                await sync_to_async(connections.close_all)()  # this request's connections
+
+    async def everyone():
+        return await asyncio.gather(*(one(i) for i in range(WRITERS)))
+
+    return asyncio.run(everyone())
+
+
+def _patch(client, url, body, etag):
+    return client.patch(url, json.dumps(body), content_type="application/json", headers={"If-Match": etag})
+
+
+def _assert_one_winner(responses, stored, validator):
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] + [412] * (WRITERS - 1), [
         r.content.decode() for r in responses if r.status_code != 412
@@ -122,6 +132,58 @@ def test_exactly_one_writer_with_the_same_if_match_wins(
         if response.status_code == 412:
             assert response.json()["error"] == "precondition_failed"
             assert response["ETag"] == winner["ETag"]
+
+
+def _everyone_compares_first(race_db, validator):
+    if race_db == "race_postgres" and validator == "version":
+        # Every writer passes the early comparison before any writes, so
+        # the conditional UPDATE alone must pick the one winner.
+        everyone = threading.Barrier(WRITERS)
+        HOOKS.append(lambda instance: everyone.wait(timeout=60))
+
+
+@pytest.mark.parametrize("validator", ["version", "hash"])
+def test_exactly_one_writer_with_the_same_if_match_wins(
+    race_db, atomic_requests, validator, new_note, django_db_blocker
+):
+    url = f"/conditional/{race_db}/{validator}/{new_note.pk}/"
+    with django_db_blocker.unblock():
+        etag = APIClient().get(url)["ETag"]
+        _everyone_compares_first(race_db, validator)
+        responses = _all_at_once(
+            lambda i: APIClient().patch(
+                url, {"title": f"writer {i} {etag}"}, format="json", HTTP_IF_MATCH=etag
+            )
+        )
+        stored = _stored(race_db, new_note.pk)
+    _assert_one_winner(responses, stored, validator)
+
+
+@pytest.mark.parametrize("validator", ["version", "hash"])
+def test_exactly_one_async_writer_with_the_same_if_match_wins(
+    race_db, validator, new_note, django_db_blocker
+):
+    url = f"/conditional/{race_db}/async/{validator}/{new_note.pk}/"
+    connections.settings[race_db]["ATOMIC_REQUESTS"] = False  # Django refuses it for async views
+    with django_db_blocker.unblock():
+        etag = APIClient().get(url)["ETag"]
+        _everyone_compares_first(race_db, validator)
+        responses = _all_at_once_async(
+            lambda client, i: _patch(client, url, {"title": f"writer {i} {etag}"}, etag)
+        )
+        stored = _stored(race_db, new_note.pk)
+    _assert_one_winner(responses, stored, validator)
+
+
+def _with_item(current, i):
+    return {"checklist": [*current.json()["checklist"], {"text": f"writer {i}", "done": False}]}
+
+
+def _assert_no_update_lost(outcomes, stored, validator):
+    assert [status for status, _ in outcomes] == [200] * WRITERS
+    assert sorted(item["text"] for item in stored.checklist) == sorted(f"writer {i}" for i in range(WRITERS))
+    assert stored.version == (1 + WRITERS if validator == "version" else 1)
+    assert sorted(attempts for _, attempts in outcomes)[:2] == [1, 2]  # one first-round winner, then retries
 
 
 @pytest.mark.parametrize("validator", ["version", "hash"])
@@ -137,8 +199,7 @@ def test_writers_that_retry_on_412_lose_no_update(race_db, validator, new_note, 
             current = client.get(url)
             if attempt == 1:
                 first_reads.wait(timeout=60)  # all start from the same version
-            items = [*current.json()["checklist"], {"text": f"writer {i}", "done": False}]
-            response = client.patch(url, {"checklist": items}, format="json", HTTP_IF_MATCH=current["ETag"])
+            response = client.patch(url, _with_item(current, i), format="json", HTTP_IF_MATCH=current["ETag"])
             if response.status_code != 412:
                 return response.status_code, attempt
         return None, attempt
@@ -149,7 +210,30 @@ def test_writers_that_retry_on_412_lose_no_update(race_db, validator, new_note, 
             stored = _stored(race_db, new_note.pk)
     finally:
         connections.settings[race_db]["ATOMIC_REQUESTS"] = False
-    assert [status for status, _ in outcomes] == [200] * WRITERS
-    assert sorted(item["text"] for item in stored.checklist) == sorted(f"writer {i}" for i in range(WRITERS))
-    assert stored.version == (1 + WRITERS if validator == "version" else 1)
-    assert sorted(attempts for _, attempts in outcomes)[:2] == [1, 2]  # one first-round winner, then retries
+    _assert_no_update_lost(outcomes, stored, validator)
+
+
+@pytest.mark.parametrize("validator", ["version", "hash"])
+def test_async_writers_that_retry_on_412_lose_no_update(race_db, validator, new_note, django_db_blocker):
+    url = f"/conditional/{race_db}/async/{validator}/{new_note.pk}/"
+    connections.settings[race_db]["ATOMIC_REQUESTS"] = False
+    read = []
+    everyone_read = asyncio.Event()  # made in the test's loop below (asyncio.run)
+
+    async def append_item(client, i):
+        for attempt in range(1, 4 * WRITERS):
+            current = await client.get(url)
+            if attempt == 1:  # all start from the same version
+                read.append(i)
+                if len(read) == WRITERS:
+                    everyone_read.set()
+                await everyone_read.wait()
+            response = await _patch(client, url, _with_item(current, i), current["ETag"])
+            if response.status_code != 412:
+                return response.status_code, attempt
+        return None, attempt
+
+    with django_db_blocker.unblock():
+        outcomes = _all_at_once_async(append_item)
+        stored = _stored(race_db, new_note.pk)
+    _assert_no_update_lost(outcomes, stored, validator)

@@ -12,7 +12,9 @@ atomic step.  With a version field the write is a conditional ``UPDATE ...
 WHERE version = <the version compared>``; without one the ETag is a hash of
 the representation and the row is locked (``SELECT ... FOR UPDATE``) while it
 is compared and written.  SQLite has no row locks: there, unsafe requests take
-the database's write lock before their transaction reads anything.
+the database's write lock before their transaction reads anything.  On
+adrf's async views and viewsets the same actions run off the event loop
+(:mod:`django_api_errors.conditional._async`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from rest_framework.response import Response
 
 from django_api_errors import conf
 from django_api_errors.conditional import _db as db
+from django_api_errors.conditional._async import AsyncActions
 from django_api_errors.conditional.preconditions import (
     Decision,
     Outcome,
@@ -69,10 +72,11 @@ FAILED = {
 CHANGED = _("The resource changed while this request was being processed.")
 
 
-class ConditionalRequestMixin(_View):
+class ConditionalRequestMixin(AsyncActions, _View):
     """Strong ETags, Last-Modified, 304, 412 and 428 for a DRF generic view or viewset.
 
-    List it before the DRF class: ``class V(ConditionalRequestMixin, ModelViewSet)``.
+    List it before the DRF class: ``class V(ConditionalRequestMixin, ModelViewSet)``;
+    on adrf's async views and viewsets too (:class:`AsyncActions`).
     """
 
     #: An integer field bumped by every write through the view: cheap ETags and
@@ -224,28 +228,39 @@ class ConditionalRequestMixin(_View):
             headers.update(self.validator_headers(etag, self.get_last_modified(instance)))
         return Response(data, status=code, headers=headers)
 
+    # The sync actions call these cores with DRF's save hooks; the async
+    # actions (_async.AsyncActions) call the very same cores with adrf's.
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._create(request, self.perform_create)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._update(request, kwargs.pop("partial", False), self.perform_update)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._destroy(request, self.perform_destroy)
+
+    def _create(self, request: Request, save: Callable[[Any], Any]) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.perform_create(serializer)
+        save(serializer)
         headers = self.get_success_headers(serializer.data)
         return self._written(serializer.instance, serializer.data, status.HTTP_201_CREATED, **headers)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
+    def _update(self, request: Request, partial: bool, save: Callable[[Any], Any]) -> Response:
         with self._atomic_write() as alias:
             instance = self._checked_instance(request, alias)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             self._claim(instance, alias)
-            self.perform_update(serializer)
+            save(serializer)
         if getattr(instance, "_prefetched_objects_cache", None):
             instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
         return self._written(instance, serializer.data)
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def _destroy(self, request: Request, delete: Callable[[Any], Any]) -> Response:
         with self._atomic_write() as alias:
             instance = self._checked_instance(request, alias)
             self._claim(instance, alias)
-            self.perform_destroy(instance)
+            delete(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -212,8 +212,10 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
         found.add("precondition_failed")
         if method in WRITE_METHODS:
             found.add("precondition_failed", 428)
-            # A write without a precondition that loses a race answers 409.
-            found.add("conflict")
+            if getattr(view, "etag_version_field", None):
+                # A write without a precondition that loses a race answers 409
+                # (without a version field the row is locked: no race to lose).
+                found.add("conflict")
     if any(_is(p, MultiPartParser) for p in parsers):
         found.add("invalid_request", 413)  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
     if parsers:

@@ -258,6 +258,7 @@ def steps(client: Client) -> Iterator[Step]:
         token="alice-rw",
         body={"body": "Eggs"},
     )
+    yield from async_steps(client, welcome_id, run)
     yield Step(
         "Searching too often (DRF throttle)",
         "GET",
@@ -277,6 +278,93 @@ def steps(client: Client) -> Iterator[Step]:
     )
     yield Step(
         "Statistics for a user without comments", "GET", "/api/stats/", 500, "server_error", token="bob-rw"
+    )
+
+
+def async_steps(client: Client, welcome_id: int, run: str) -> Iterator[Step]:
+    """Comments are an async (adrf) viewset: the same codes, served on the event loop."""
+    status, _, comments = client.send("GET", "/api/comments/", token="bob-rw")
+    mine = [c for c in comments if c["note"] == welcome_id] if status == 200 else []
+    path = f"/api/comments/{mine[0]['id'] if mine else 1}/"
+    yield Step(
+        "Comments without credentials (async view)", "GET", "/api/comments/", 401, "unauthorized_client"
+    )
+    yield Step(
+        "Comments with an expired token (async view)",
+        "GET",
+        "/api/comments/",
+        401,
+        "session_expired",
+        token="alice-expired",
+    )
+    yield Step(
+        "A comment without text (async view)",
+        "POST",
+        "/api/comments/",
+        400,
+        "invalid_request",
+        token="alice-rw",
+        body={"note": welcome_id, "text": ""},
+    )
+    yield Step(
+        "A comment in XML (async view)",
+        "POST",
+        "/api/comments/",
+        415,
+        "invalid_content_type",
+        token="alice-rw",
+        raw_body=b"<comment/>",
+        headers={"Content-Type": "application/xml"},
+    )
+    yield Step(
+        "Alice edits Bob's comment (async view)",
+        "PATCH",
+        path,
+        403,
+        "access_denied",
+        token="alice-rw",
+        body={"text": "mine now"},
+    )
+    yield Step(
+        "Deleting a comment with a token without notes:delete (async view)",
+        "DELETE",
+        path,
+        403,
+        "insufficient_scope",
+        token="bob-rw",
+    )
+    yield Step(
+        "A comment that does not exist (async view)",
+        "GET",
+        "/api/comments/999999999/",
+        404,
+        "not_found",
+        token="bob-rw",
+    )
+    _, headers, _ = client.send("GET", path, token="bob-rw")
+    read_etag = headers.get("etag", '"unknown"')
+    client.send(
+        "PATCH", path, token="bob-rw", body={"text": f"Nice note! ({run})"}, headers={"If-Match": read_etag}
+    )
+    yield Step(
+        "Saving a comment over a newer version (async view, stale If-Match)",
+        "PATCH",
+        path,
+        412,
+        "precondition_failed",
+        token="bob-rw",
+        body={"text": "Nice note!"},
+        headers={"If-Match": read_etag},
+    )
+    _, headers, _ = client.send("GET", path, token="bob-rw")
+    yield Step(
+        "Reading the comment again with its current ETag (async view)",
+        "GET",
+        path,
+        304,
+        None,
+        token="bob-rw",
+        headers={"If-None-Match": headers.get("etag", '"unknown"')},
     )
 
 

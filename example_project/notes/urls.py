@@ -1,5 +1,5 @@
+from adrf.routers import DefaultRouter  # DRF's, routing async viewsets to alist, aretrieve, ...
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from example_project.notes import views
 

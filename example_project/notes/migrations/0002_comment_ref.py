@@ -5,9 +5,10 @@ from django.db import migrations, models
 
 def give_each_comment_a_ref(apps, schema_editor):
     Comment = apps.get_model("notes", "Comment")
-    for comment in Comment.objects.filter(ref__isnull=True):
+    db = schema_editor.connection.alias  # migrate --database=... must not touch "default"
+    for comment in Comment.objects.using(db).filter(ref__isnull=True):
         comment.ref = uuid.uuid4()
-        comment.save(update_fields=["ref"])
+        comment.save(using=db, update_fields=["ref"])
 
 
 class Migration(migrations.Migration):
