@@ -44,11 +44,14 @@ def _same_answer(sync, asynchronous):
 
 @pytest.mark.parametrize(
     ("route", "statuses", "retry_after"),
-    [("hello/", [200, 200, 200, 429], 20), ("burst/", [200, 200, 429, 429], 3500)],
+    # Local memory counts in tenths of the period: a request made at 1000.5
+    # in the 6 s bucket [996, 1002) is counted until 1062 (61.5 s, rounded up);
+    # at 36100 in the hour's 360 s bucket [36000, 36360), until 39960.
+    [("hello/", [200, 200, 200, 429], 62), ("burst/", [200, 200, 429, 429], 3860)],
 )
 def test_throttled_async_view_counts_and_answers_like_the_sync_one(route, statuses, retry_after):
     if route == "burst/":
-        CLOCK.now = 36100.0  # minute window ends at 36120, hour window at 39600
+        CLOCK.now = 36100.0
     answers = {}
     for kind in ("sync", "async"):
         cache.clear()

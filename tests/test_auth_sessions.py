@@ -189,3 +189,20 @@ def test_forget_session_without_a_session_is_harmless(rf):
     assert stale_session(request) is False  # no SessionMiddleware, nothing to tell
     forget_session(request)
     assert not hasattr(request, "session")
+
+
+def test_an_unloaded_session_is_not_loaded_on_the_event_loop(rf):
+    import asyncio
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from django_api_errors.auth._sessions import stale_session
+
+    request = rf.get("/", HTTP_COOKIE="sessionid=nosuchsessionkey0123456789abcdef")
+    request.session = SessionStore(session_key="nosuchsessionkey0123456789abcdef")
+
+    async def on_the_loop():
+        return stale_session(request)
+
+    assert asyncio.run(on_the_loop()) is False  # no SynchronousOnlyOperation
+    assert not request.session.accessed

@@ -9,6 +9,7 @@ requests that succeed pay nothing for it.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +40,14 @@ def _signed_cookie_valid(session: SessionBase, cookie: str) -> bool:
     return not probe.modified
 
 
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def stale_session(request: Any) -> bool:
     """True when the request sent a session cookie that loaded no live session.
 
@@ -50,6 +59,10 @@ def stale_session(request: Any) -> bool:
     cookie = getattr(inner, "COOKIES", {}).get(settings.SESSION_COOKIE_NAME)
     session = getattr(inner, "session", None)
     if not cookie or not isinstance(session, SessionBase):
+        return False
+    if not session.accessed and _on_event_loop():
+        # adrf runs the exception handler on the loop, where loading the
+        # session from its store is refused; unloaded, it cannot be told.
         return False
     # Loads the session if nothing did yet (usually AuthenticationMiddleware has).
     session.keys()
