@@ -49,9 +49,34 @@ def _open_wsgi_input(request: Any) -> bool:
     return True
 
 
+def _read_early(request: HttpRequest) -> None:
+    """Read a small body now, before any view opens a transaction.
+
+    A client that trickles its body would otherwise hold whatever the view
+    holds while it waits (an ``ATOMIC_REQUESTS`` transaction, SQLite's write
+    lock).  Uploads (multipart) and bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    are left to stream as Django streams them.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if length <= 0 or (limit is not None and length > limit):
+        return
+    if request.content_type.startswith("multipart/"):
+        return
+    request.body  # noqa: B018 - kept by the request; DRF and Django read it from there
+
+
 def complete(request: HttpRequest) -> Problem | None:
-    """Make a body without ``Content-Length`` readable; the refusal where it is not."""
+    """Make a body without ``Content-Length`` readable; the refusal where it is not.
+
+    Small bodies are read before the view runs (see :func:`_read_early`).
+    """
     if not _unannounced(request):
+        if request.method in _BODY_METHODS:
+            _read_early(request)
         return None
     if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request):
         return Problem.for_status(411, LENGTH_REQUIRED)

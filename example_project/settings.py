@@ -48,7 +48,10 @@ DATABASES = {
         # Several gunicorn workers write to one SQLite file: take the write lock
         # when a transaction starts and wait for it, instead of failing with
         # "database is locked" when a read transaction tries to become a write.
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("EXAMPLE_SQLITE_TIMEOUT", "20")),
+        },
     }
 }
 # The test suite runs the example on PostgreSQL too: EXAMPLE_POSTGRES="host:port:dbname".

@@ -104,3 +104,25 @@ def chunked(method: str, path: str, body: bytes, headers: dict[str, str]) -> byt
     halves = [body[: len(body) // 2], body[len(body) // 2 :]]
     payload = b"".join(b"%x\r\n%s\r\n" % (len(half), half) for half in halves if half) + b"0\r\n\r\n"
     return head.encode() + b"\r\n" + payload
+
+
+def _started(request) -> bool:
+    return request._read_started  # noqa: SLF001 - what Django sets once the stream is read
+
+
+def test_a_small_body_is_read_before_the_view():
+    request = RequestFactory().post("/plain/echo/", data=b'{"a": 1}', content_type="application/json")
+    assert _body.complete(request) is None
+    assert _started(request) and request.body == b'{"a": 1}'
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=4)
+def test_uploads_and_large_bodies_are_left_to_stream():
+    large = RequestFactory().post("/plain/echo/", data=b'{"a": 1}', content_type="application/json")
+    upload = RequestFactory().post("/plain/echo/", data={"f": "x"})  # multipart
+    upload.META["CONTENT_LENGTH"] = "3"
+    bogus = RequestFactory().post("/plain/echo/", data=b"{}", content_type="application/json")
+    bogus.META["CONTENT_LENGTH"] = "two"
+    for request in (large, upload, bogus):
+        assert _body.complete(request) is None
+        assert not _started(request)

@@ -61,3 +61,58 @@ def test_a_post_without_its_slash_is_repeated_once_by_a_following_client(base_ur
     ).json()
     notes = listing["results"] if isinstance(listing, dict) else listing
     assert [n["title"] for n in notes].count(title) == 1
+
+
+@pytest.fixture(scope="module")
+def short_timeout_url(tmp_path_factory):
+    # SQLite gives up on a lock after 2 s here; the slow client takes longer.
+    with example_api(
+        tmp_path_factory.mktemp("trickle"), workers=2, extra_env={"EXAMPLE_SQLITE_TIMEOUT": "2"}
+    ) as url:
+        yield url
+
+
+def test_a_client_trickling_its_body_stalls_nobody(short_timeout_url):
+    import socket
+    import threading
+    import time
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(short_timeout_url)
+    body = json.dumps({"title": "sent slowly"}).encode()
+    answer = {}
+
+    def trickle():
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            head = (
+                f"POST /api/notes/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                f"Authorization: Bearer alice-rw\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            )
+            sock.sendall(head.encode())
+            for byte in body:  # about 4 s, twice SQLite's timeout
+                sock.sendall(bytes([byte]))
+                time.sleep(4 / len(body))
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        answer["status"] = int(data.split()[1])
+
+    slow = threading.Thread(target=trickle)
+    slow.start()
+    time.sleep(0.5)
+    statuses = []
+    while slow.is_alive():
+        statuses.append(
+            requests.get(f"{short_timeout_url}/api/notes/", headers=TOKEN, timeout=10).status_code
+        )
+        created = requests.post(
+            f"{short_timeout_url}/api/notes/",
+            json={"title": f"meanwhile {len(statuses)}"},
+            headers=TOKEN,
+            timeout=10,
+        )
+        statuses.append(created.status_code)
+    slow.join()
+    assert answer["status"] == 201
+    assert len(statuses) >= 4 and set(statuses) <= {200, 201}, statuses
