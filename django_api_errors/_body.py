@@ -64,7 +64,7 @@ def _read_early(request: HttpRequest) -> None:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if length <= 0 or (limit is not None and length > limit):
         return
-    if request.content_type.startswith("multipart/"):
+    if (request.content_type or "").startswith("multipart/"):
         return
     request.body  # noqa: B018 - kept by the request; DRF and Django read it from there
 

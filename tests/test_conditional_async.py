@@ -213,15 +213,28 @@ def test_a_write_between_the_check_and_the_write(note, interloper, headers, stat
     assert not Note.objects.filter(title="Lost").exists()
 
 
-@pytest.mark.parametrize("if_match", [None, '"not-the-collection"'], ids=["plain", "if-match"])
-def test_create_answers_like_the_sync_create_with_the_etag_of_the_new_object(note, if_match):
-    meta = {"IF_MATCH": if_match} if if_match else {}
-    sync = send("sync", "post", prefix("sync", "versioned"), {"title": "From sync"}, **meta)
-    asynchronous = send("async", "post", prefix("async", "versioned"), {"title": "From async"}, **meta)
+def test_create_answers_like_the_sync_create_with_the_etag_of_the_new_object(note):
+    sync = send("sync", "post", prefix("sync", "versioned"), {"title": "From sync"})
+    asynchronous = send("async", "post", prefix("async", "versioned"), {"title": "From async"})
     assert asynchronous.status_code == sync.status_code == 201
     created = asynchronous.json()["id"]
     assert asynchronous["ETag"] == send("sync", "get", prefix("sync", "versioned") + f"{created}/")["ETag"]
     assert Note.objects.get(pk=created).title == "From async"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_if_match_on_a_post_is_compared_with_the_collections_etag(note, kind):
+    collection = prefix(kind, "versioned")
+    stale = send(kind, "post", collection, {"title": "Stale"}, IF_MATCH='"not-the-collection"')
+    assert stale.status_code == 412 and stale.json()["error"] == "precondition_failed"
+    assert not Note.objects.filter(title="Stale").exists()
+    current = send(kind, "get", collection)["ETag"]
+    fresh = send(kind, "post", collection, {"title": "Fresh"}, IF_MATCH=current)
+    assert fresh.status_code == 201
+    # The collection changed: the ETag the client held no longer matches.
+    again = send(kind, "post", collection, {"title": "Again"}, IF_MATCH=current)
+    assert again.status_code == 412
+    assert send(kind, "post", collection, {"title": "Any"}, IF_NONE_MATCH="*").status_code == 412
 
 
 def test_create_without_a_model_instance_has_no_etag():

@@ -153,13 +153,16 @@ class ConditionalRequestMixin(AsyncActions, _View):
             etag, last_modified = self.get_etag(instance), self.get_last_modified(instance)
         return self._answer(decision, etag, last_modified, lambda: data or self.get_serializer(instance).data)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def _listed(self) -> Response:
+        """The collection as a GET of this URL (its page, its filters) shows it."""
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         if page is not None:
-            response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        else:
-            response = Response(self.get_serializer(queryset, many=True).data)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return Response(self.get_serializer(queryset, many=True).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = self._listed()
         etag = representation_tag(response.data)
         decision = evaluate(request.method or "GET", request.META, etag, None)
         answer = self._answer(decision, etag, None, lambda: response.data)
@@ -243,7 +246,17 @@ class ConditionalRequestMixin(AsyncActions, _View):
     def _create(self, request: Request, save: Callable[[Any], Any]) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        save(serializer)
+        if is_conditional(request.META):
+            # A POST's preconditions concern the collection it adds to (RFC 9110
+            # §13.1): compared with the ETag a GET of this URL would carry.
+            with self._atomic_write():
+                etag = representation_tag(self._listed().data)
+                decision = evaluate(request.method or "POST", request.META, etag, None)
+                if decision.outcome is not Outcome.PROCEED:
+                    raise self._failed(decision.header, etag)
+                save(serializer)
+        else:
+            save(serializer)
         headers = self.get_success_headers(serializer.data)
         return self._written(serializer.instance, serializer.data, status.HTTP_201_CREATED, **headers)
 
