@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver $(ADDR)
 
 demo: $(STAMP)
-	$(BIN)/python manage.py demo --url http://$(ADDR)
+	@$(BIN)/python manage.py demo --url http://$(ADDR)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term-missing $(PYTEST_ARGS)
