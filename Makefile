@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 DJANGO_SPEC ?= Django>=5.2,<5.3
 
-.PHONY: run test demo lint typecheck clean bench
+.PHONY: run test demo lint typecheck clean bench dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,16 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver $(ADDR)
 
 demo: $(STAMP)
-	$(BIN)/python manage.py demo --url http://$(ADDR)
+	@$(BIN)/python manage.py demo --url http://$(ADDR)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term-missing $(PYTEST_ARGS)
+
+# The sdist and the wheel a release would upload, in dist/, with their metadata checked.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build
+	$(BIN)/python -m twine check --strict dist/*
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff mypy django-stubs djangorestframework-stubs
@@ -46,4 +52,4 @@ bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) bench/.build .pytest_cache .coverage db.sqlite3
+	rm -rf $(VENV) $(BENCH_VENV) bench/.build .pytest_cache .coverage db.sqlite3 dist build

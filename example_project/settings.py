@@ -112,7 +112,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "django_api_errors.negotiation.ProblemDetailsNegotiation",
     "DEFAULT_SCHEMA_CLASS": "django_api_errors.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"search": os.environ.get("EXAMPLE_SEARCH_RATE", "5/min"), "user": "1000/day"},
+    "DEFAULT_THROTTLE_RATES": {
+        "search": os.environ.get("EXAMPLE_SEARCH_RATE", "5/min"),
+        # Login attempts per account name and client address: password guessing meets 429.
+        "login": os.environ.get("EXAMPLE_LOGIN_RATE", "10/min"),
+        "user": "1000/day",
+    },
 }
 
 SPECTACULAR_SETTINGS = {

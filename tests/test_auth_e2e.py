@@ -1,6 +1,7 @@
 """Session login against the example API under gunicorn, with a real HTTP client."""
 
 import sqlite3
+import time
 from contextlib import closing
 
 import pytest
@@ -59,8 +60,34 @@ def test_login_does_not_tell_unknown_users_from_wrong_passwords(server):
         response = requests.post(f"{url}/api/auth/login/", json=credentials, timeout=10)
         body = response.json()
         del body["request_id"]
-        headers = {k: v for k, v in response.headers.items() if k not in ("Date", "X-Request-ID")}
+        # RateLimit counts down per account name, existing or not; its policy stays compared.
+        headers = {
+            k: v for k, v in response.headers.items() if k not in ("Date", "X-Request-ID", "RateLimit")
+        }
         answers.append((response.status_code, body, headers))
     assert answers[0] == answers[1]
     assert answers[0][0] == 401
     assert answers[0][1]["error"] == "unauthorized_client"
+
+
+def test_password_guessing_meets_the_login_throttle(server):
+    """The example's login rate (10/min per account name and address) under a real server."""
+    url, _ = server
+    login = f"{url}/api/auth/login/"
+    # The window is a fixed minute: do not let the guesses straddle two of them.
+    if 60 - time.time() % 60 < 5:
+        time.sleep(60 - time.time() % 60 + 0.2)
+    guess = {"username": "bob", "password": "not-bob-password"}
+    answers = [requests.post(login, json=guess, timeout=10) for _ in range(10)]
+    assert [response.status_code for response in answers] == [401] * 10
+    assert answers[0].headers["RateLimit-Policy"] == '"login";q=10;w=60'
+
+    refused = requests.post(login, json=guess, timeout=10)
+    assert refused.status_code == 429
+    assert refused.headers["Content-Type"] == "application/json"
+    assert refused.json()["error"] == "usage_limit_exceeded"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # The right password waits too, so guessing cannot go on; other accounts are not locked out.
+    right = requests.post(login, json={"username": "bob", "password": "bob-password"}, timeout=10)
+    assert right.status_code == 429 and "sessionid" not in right.cookies
+    assert requests.post(login, json=LOGIN, timeout=10).status_code == 200

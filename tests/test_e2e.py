@@ -4,14 +4,17 @@ Every test runs against both servers, 2 workers each, with the same assertions.
 """
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import requests
 
 from example_project.notes import demo
 from tests.conftest import LEAK_MARKERS
-from tests.live import SERVERS, example_api
+from tests.live import ROOT, SERVERS, example_api, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +66,21 @@ def test_unknown_host_is_a_400_not_a_500(base_url):
     response = requests.get(f"{base_url}/api/notes/", headers={"Host": "attacker.example"}, timeout=10)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+def test_demo_without_a_server_says_so_in_one_line():
+    """`make demo` before `make run`: one line that says what to do, and a failing exit."""
+    port = free_port()  # bound and closed again: nothing listens there
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo", "--url", f"http://127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "example_project.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    lines = (result.stdout + result.stderr).splitlines()
+    assert len(lines) == 1, lines
+    assert f"127.0.0.1:{port}" in lines[0] and "make run" in lines[0] and "ADDR=" in lines[0]
+    assert "Traceback" not in lines[0]

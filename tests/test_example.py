@@ -1,6 +1,10 @@
 """The example API's own behaviour through the test client."""
 
+import json
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from example_project.notes.models import Note
@@ -67,3 +71,47 @@ def test_statistics_work_for_a_user_with_comments(alice):
     response = alice.get("/api/stats/")
     assert response.status_code == 200
     assert response.json()["notes"] >= 1
+
+
+def text_of(note_id, token=None, method="get"):
+    client = APIClient(raise_request_exception=False)
+    if token:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return getattr(client, method)(f"/api/notes/{note_id}/text/")
+
+
+def test_note_text_asks_what_the_notes_api_asks(alice):
+    """The plain text view shows a note to nobody the notes API would refuse."""
+    from example_project.notes.models import ApiToken
+
+    welcome = Note.objects.get(title="Welcome")
+    write_only = ApiToken.objects.create(
+        key="alice-write-only",
+        user=welcome.owner,
+        scopes="notes:write",
+        expires=timezone.now() + timedelta(days=1),
+    )
+    for path in (f"/api/notes/{welcome.pk}/", f"/api/notes/{welcome.pk}/text/"):
+        anonymous = APIClient(raise_request_exception=False).get(path)
+        body = assert_error(anonymous, 401, "unauthorized_client", headers=("WWW-Authenticate",))
+        assert anonymous["WWW-Authenticate"] == 'Bearer realm="notes"'
+        assert welcome.body not in json.dumps(body)
+
+    for token, status, code in [
+        (write_only.key, 403, "insufficient_scope"),
+        ("alice-expired", 401, "session_expired"),
+        ("no-such-token", 401, "unauthorized_client"),
+    ]:
+        refused = text_of(welcome.pk, token)
+        assert_error(refused, status, code, headers=("WWW-Authenticate",))
+        assert refused.status_code == text_of(welcome.pk, token).status_code
+        assert welcome.body.encode() not in refused.content
+    assert text_of(welcome.pk, write_only.key)["WWW-Authenticate"] == (
+        'Bearer error="insufficient_scope", scope="notes:read"'
+    )
+
+    shown = text_of(welcome.pk, "bob-rw")
+    assert shown.status_code == 200
+    assert shown.json() == {"title": "Welcome", "body": welcome.body}
+    assert_error(text_of(999999999, "alice-rw"), 404, "not_found")
+    assert_error(text_of(welcome.pk, "alice-rw", method="post"), 405, "invalid_request", headers=("Allow",))

@@ -43,8 +43,9 @@ def _tested(junit_path):
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    # Search is limited to 5 a minute; lift that so the fuzzer reaches the search itself.
-    with example_api(tmp_path_factory.mktemp("fuzz"), extra_env={"EXAMPLE_SEARCH_RATE": "100000/min"}) as url:
+    # Search and login are limited to a few a minute; lift that so the fuzzer reaches the views themselves.
+    rates = {"EXAMPLE_SEARCH_RATE": "100000/min", "EXAMPLE_LOGIN_RATE": "100000/min"}
+    with example_api(tmp_path_factory.mktemp("fuzz"), extra_env=rates) as url:
         yield url
 
 

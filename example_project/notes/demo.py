@@ -28,7 +28,7 @@ class Step:
     raw_body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
-    repeat_until_error: int = 1
+    repeat_until_expected: int = 1
 
 
 @dataclass
@@ -201,11 +201,19 @@ def steps(client: Client) -> Iterator[Step]:
     )
     yield Step("A path that matches no route", "GET", "/api/notebooks/", 404, "not_found", token="alice-rw")
     yield Step(
+        "A plain Django view showing a note, without credentials",
+        "GET",
+        f"/api/notes/{welcome_id}/text/",
+        401,
+        "unauthorized_client",
+    )
+    yield Step(
         "A plain Django view, unknown id",
         "GET",
         "/api/notes/999999999/text/",
         404,
         "not_found",
+        token="alice-rw",
     )
     yield Step(
         "A second note with the same title",
@@ -266,7 +274,16 @@ def steps(client: Client) -> Iterator[Step]:
         429,
         "usage_limit_exceeded",
         token="alice-rw",
-        repeat_until_error=30,
+        repeat_until_expected=30,
+    )
+    yield Step(
+        "Guessing bob's password (login throttle)",
+        "POST",
+        "/api/auth/login/",
+        429,
+        "usage_limit_exceeded",
+        body={"username": "bob", "password": "guess"},
+        repeat_until_expected=30,
     )
     yield Step(
         "Pinging too often (django-ratelimit, plain view)",
@@ -274,7 +291,7 @@ def steps(client: Client) -> Iterator[Step]:
         "/api/ping/",
         429,
         "usage_limit_exceeded",
-        repeat_until_error=30,
+        repeat_until_expected=30,
     )
     yield Step(
         "Statistics for a user without comments", "GET", "/api/stats/", 500, "server_error", token="bob-rw"
@@ -372,7 +389,7 @@ def run(base_url: str, report: Callable[[Result], None] | None = None) -> list[R
     client = Client(base_url)
     results = []
     for step in steps(client):
-        for _ in range(step.repeat_until_error):
+        for _ in range(step.repeat_until_expected):
             status, headers, body = client.send(
                 step.method,
                 step.path,
@@ -382,7 +399,8 @@ def run(base_url: str, report: Callable[[Result], None] | None = None) -> list[R
                 headers=step.headers,
                 cookies=step.cookies,
             )
-            if status >= 400:
+            # A throttle step sends until the limit answers (a wrong password is a 401 first).
+            if status == step.expect_status:
                 break
         result = Result(step, status, headers, body)
         results.append(result)

@@ -1,6 +1,6 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from example_project.notes import demo
 
@@ -47,7 +47,15 @@ class Command(BaseCommand):
             else:
                 self.stdout.write("   " + json.dumps(result.body, indent=2).replace("\n", "\n   "))
 
-        demo.run(url, report)
+        try:
+            demo.run(url, report)
+        except OSError as exc:  # refused, reset, unreachable: no example API there
+            reason = exc.strerror or type(exc).__name__
+            raise CommandError(
+                f"Nothing answers at {url} ({reason}): start the example API with `make run` first, "
+                "in another terminal; for another address give both the same ADDR "
+                "(`make run ADDR=127.0.0.1:8001`, `make demo ADDR=127.0.0.1:8001`)."
+            ) from None
         if failures:
             self.stderr.write(f"\n{failures} step(s) did not answer as documented.")
             raise SystemExit(1)

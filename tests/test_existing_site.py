@@ -1,0 +1,371 @@
+"""The built wheel, dropped into a site made by ``django-admin startproject``.
+
+Nothing here imports the checkout: the sdist and the wheel are built with
+``python -m build``, the wheel is installed into a fresh virtualenv with DRF
+and gunicorn, and a new project gets an app of its own (a viewset, pagination
+settings, the admin) before the README's "Installing into an existing
+project" blocks are pasted at the end of its settings and URLconf, exactly
+as the README shows them.  The site then answers over real HTTP under gunicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import textwrap
+import venv
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.live import free_port, wait_for_port
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+SECRET = "site-secret-7f3a9c"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# What an API client sends: JSON explicitly, or no Accept at all (None drops requests' */*).
+API_ACCEPTS = {"json": "application/json", "none": None}
+
+
+def readme_block(name: str) -> str:
+    """The python block that follows ``<!-- existing-site: name -->`` in the README."""
+    match = re.search(rf"<!-- existing-site: {re.escape(name)} -->\n```python\n(.*?)```", README, re.S)
+    assert match, f"README lost its existing-site: {name} block"
+    return match.group(1)
+
+
+def site_env(**extra: str) -> dict[str, str]:
+    """This environment, minus whatever could lead the site to the checkout or the suite's settings."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    return {**env, **extra}
+
+
+def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, (
+        f"{args} exited with {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    )
+    return result
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist and the wheel, as a maintainer builds them (the wheel from the sdist)."""
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--outdir", out, ROOT, cwd=ROOT)
+    return out
+
+
+def test_distributions_pass_twine_and_carry_their_files(dist: Path) -> None:
+    run(sys.executable, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()), cwd=dist)
+    (sdist,) = dist.glob("django_api_errors-*.tar.gz")
+    (wheel,) = dist.glob("django_api_errors-*-py3-none-any.whl")
+    with tarfile.open(sdist) as archive:
+        in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for name in [
+        "LICENSE",
+        "README.md",
+        "CHANGELOG.md",
+        "pyproject.toml",
+        "django_api_errors/py.typed",
+        "django_api_errors/locale/fr/LC_MESSAGES/django.po",
+        "django_api_errors/locale/fr/LC_MESSAGES/django.mo",
+    ]:
+        assert name in in_sdist, name
+    assert not any(name.startswith("tests/") for name in in_sdist)
+    with zipfile.ZipFile(wheel) as archive:
+        in_wheel = set(archive.namelist())
+        metadata = archive.read(next(n for n in in_wheel if n.endswith(".dist-info/METADATA"))).decode()
+    for name in [
+        "django_api_errors/py.typed",
+        "django_api_errors/locale/fr/LC_MESSAGES/django.mo",
+        "django_api_errors/throttling/__init__.py",
+    ]:
+        assert name in in_wheel, name
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in in_wheel)
+    assert not any(name.startswith(("tests/", "example_project/")) for name in in_wheel)
+    assert "License-Expression: MIT" in metadata
+    assert "Classifier: Framework :: Django :: 5.2" in metadata
+    assert "Classifier: Programming Language :: Python :: 3.13" in metadata
+    assert "Project-URL: Changelog" in metadata
+
+
+APP_FILES = {
+    "shop/__init__.py": "",
+    "shop/apps.py": """
+        from django.apps import AppConfig
+
+
+        class ShopConfig(AppConfig):
+            name = "shop"
+            default_auto_field = "django.db.models.BigAutoField"
+    """,
+    "shop/models.py": """
+        from django.db import models
+
+
+        class Product(models.Model):
+            name = models.CharField(max_length=50, unique=True)
+    """,
+    "shop/migrations/__init__.py": "",
+    "shop/views.py": f"""
+        from rest_framework import permissions, serializers, viewsets
+        from rest_framework.decorators import api_view, permission_classes
+        from rest_framework.response import Response
+
+        from shop.models import Product
+
+
+        class ProductSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Product
+                fields = ["id", "name"]
+
+
+        class ProductViewSet(viewsets.ModelViewSet):
+            queryset = Product.objects.order_by("id")
+            serializer_class = ProductSerializer
+
+
+        @api_view(["GET"])
+        @permission_classes([permissions.IsAuthenticated])
+        def private(request):
+            return Response({{"user": request.user.username}})
+
+
+        @api_view(["GET"])
+        def boom(request):
+            raise RuntimeError("{SECRET} /srv/site/passwords.txt")
+    """,
+    "shop/urls.py": """
+        from django.urls import path
+        from rest_framework.routers import DefaultRouter
+
+        from shop import views
+
+        router = DefaultRouter()
+        router.register("products", views.ProductViewSet)
+        urlpatterns = [path("private/", views.private), path("boom/", views.boom), *router.urls]
+    """,
+}
+
+# The site's own settings, there before django-api-errors arrives.
+SITE_SETTINGS = """
+DEBUG = os.environ.get("SITE_DEBUG") == "1"
+ALLOWED_HOSTS = ["127.0.0.1"]
+INSTALLED_APPS += ["rest_framework", "shop"]
+REST_FRAMEWORK = {
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 2,
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def site(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """A startproject site with the wheel installed and the README pasted in, migrated."""
+    base = tmp_path_factory.mktemp("existing-site")
+    env_dir = base / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    (wheel,) = dist.glob("*.whl")
+    env = site_env()
+    run(
+        python, "-m", "pip", "install", "--quiet", wheel, "djangorestframework", "gunicorn", cwd=base, env=env
+    )
+    # The site must run the wheel, never the checkout.
+    where = run(
+        python, "-c", "import django_api_errors; print(django_api_errors.__file__)", cwd=base, env=env
+    )
+    assert str(env_dir) in where.stdout and str(ROOT) not in where.stdout
+
+    project = base / "project"
+    project.mkdir()
+    run(env_dir / "bin" / "django-admin", "startproject", "mysite", project, cwd=base)
+    for name, text in APP_FILES.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(textwrap.dedent(text).lstrip())
+    settings = project / "mysite" / "settings.py"
+    text = settings.read_text().replace("DEBUG = True\n", "").replace("ALLOWED_HOSTS = []\n", "")
+    settings.write_text("import os\n" + text + SITE_SETTINGS + "\n" + readme_block("settings.py"))
+    urls = project / "mysite" / "urls.py"
+    text = urls.read_text().replace("from django.urls import path", "from django.urls import include, path")
+    text = text.replace("urlpatterns = [", 'urlpatterns = [\n    path("api/", include("shop.urls")),')
+    urls.write_text(text + "\n" + readme_block("urls.py"))
+
+    manage = (python, project / "manage.py")
+    run(*manage, "makemigrations", "shop", cwd=project, env=env)
+    run(*manage, "migrate", "--verbosity", "0", cwd=project, env=env)
+    admin_env = site_env(DJANGO_SUPERUSER_PASSWORD="staff-password")
+    run(
+        *manage,
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "staff",
+        "--email",
+        "s@x.test",
+        cwd=project,
+        env=admin_env,
+    )
+    yield {"python": python, "project": project, "settings": settings}
+
+
+def test_readme_snippets_keep_the_site_settings_and_check_clean(site: dict[str, Path]) -> None:
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.INSTALLED_APPS.count('rest_framework'), s.REST_FRAMEWORK['PAGE_SIZE'], "
+        "s.REST_FRAMEWORK['EXCEPTION_HANDLER'], s.MIDDLEWARE.index('django_api_errors.middleware.ErrorMiddleware') "
+        "- s.MIDDLEWARE.index('django.middleware.common.CommonMiddleware'))"
+    )
+    shown = run(
+        site["python"],
+        "-c",
+        script,
+        cwd=site["project"],
+        env=site_env(DJANGO_SETTINGS_MODULE="mysite.settings"),
+    )
+    assert shown.stdout.split() == ["1", "2", "django_api_errors.handlers.exception_handler", "1"]
+    for debug in ("0", "1"):
+        result = subprocess.run(
+            [site["python"], "manage.py", "check"],
+            cwd=site["project"],
+            env=site_env(SITE_DEBUG=debug),
+            capture_output=True,
+            text=True,
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert not re.search(r"django_api_errors\.[WE]\d", output), output
+        assert "System check identified no issues" in output, output
+
+
+@pytest.fixture(scope="module", params=["0", "1"], ids=["DEBUG=False", "DEBUG=True"])
+def server(request: pytest.FixtureRequest, site: dict[str, Path]) -> Iterator[tuple[str, bool]]:
+    port = free_port()
+    log = open(site["project"] / f"gunicorn-{request.param}.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            site["python"],
+            "-m",
+            "gunicorn",
+            "mysite.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=site["project"],
+        env=site_env(SITE_DEBUG=request.param),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}", request.param == "1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def documented(response: requests.Response, status: int, code: str) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/json", response.headers
+    body = response.json()
+    assert body["error"] == code, body
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    assert SECRET not in response.text + repr(dict(response.headers))
+    return body
+
+
+@pytest.mark.parametrize("accept", API_ACCEPTS.values(), ids=API_ACCEPTS.keys())
+def test_api_clients_get_the_documented_body(server: tuple[str, bool], accept: str | None) -> None:
+    url, debug = server
+    api = requests.Session()
+    api.headers["Accept"] = accept  # type: ignore[assignment] - None removes the header
+    name = f"lamp-{accept}-{debug}"
+
+    documented(api.get(f"{url}/nope/", timeout=10), 404, "not_found")
+    documented(api.get(f"{url}/api/products/999/", timeout=10), 404, "not_found")
+    body = documented(api.post(f"{url}/api/products/", json={"name": ""}, timeout=10), 400, "invalid_request")
+    assert body["details"] == [{"field": "name", "code": "blank", "message": "This field may not be blank."}]
+    refused = api.get(f"{url}/api/private/", timeout=10)
+    documented(refused, 401, "unauthorized_client")
+    assert refused.headers["WWW-Authenticate"]
+
+    assert api.post(f"{url}/api/products/", json={"name": name}, timeout=10).status_code == 201
+    documented(api.post(f"{url}/api/products/", json={"name": name}, timeout=10), 409, "conflict")
+    # The site's own REST_FRAMEWORK settings survived the paste: PAGE_SIZE 2.
+    listed = api.get(f"{url}/api/products/", timeout=10).json()
+    assert set(listed) == {"count", "next", "previous", "results"} and len(listed["results"]) <= 2
+
+    crashed = api.get(f"{url}/api/boom/", timeout=10)
+    if debug:
+        # DEBUG=True documents the traceback member, and nothing else changes.
+        assert crashed.status_code == 500 and crashed.json()["error"] == "server_error"
+        assert "traceback" in crashed.json()
+    else:
+        documented(crashed, 500, "server_error")
+        assert "traceback" not in crashed.json() and "RuntimeError" not in crashed.text
+
+
+def staff_session(url: str) -> requests.Session:
+    """A browser that logged in to the admin through its form."""
+    browser = requests.Session()
+    browser.headers["Accept"] = BROWSER
+    browser.get(f"{url}/admin/login/", timeout=10)
+    token = browser.cookies["csrftoken"]
+    form = {
+        "username": "staff",
+        "password": "staff-password",
+        "csrfmiddlewaretoken": token,
+        "next": "/admin/",
+    }
+    response = browser.post(
+        f"{url}/admin/login/", data=form, headers={"Referer": f"{url}/admin/login/"}, timeout=10
+    )
+    assert response.status_code == 200 and "sessionid" in browser.cookies, response.text[:500]
+    return browser
+
+
+def test_api_client_gets_json_from_the_admin_404_and_csrf_failure(server: tuple[str, bool]) -> None:
+    url, _ = server
+    staff = staff_session(url)
+    documented(
+        staff.get(f"{url}/admin/no-such-page/", headers={"Accept": "application/json"}, timeout=10),
+        404,
+        "not_found",
+    )
+    anonymous = requests.post(
+        f"{url}/admin/login/", data={"username": "staff"}, headers={"Accept": "application/json"}, timeout=10
+    )
+    documented(anonymous, 403, "access_denied")
+
+
+def test_browser_gets_html_for_an_admin_page_that_does_not_exist(server: tuple[str, bool]) -> None:
+    url, _ = server
+    response = staff_session(url).get(f"{url}/admin/no-such-page/", timeout=10)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("text/html"), response.headers
+
+
+def test_browser_gets_html_for_an_admin_login_without_csrf_token(server: tuple[str, bool]) -> None:
+    url, _ = server
+    response = requests.post(
+        f"{url}/admin/login/",
+        data={"username": "staff", "password": "staff-password"},
+        headers={"Accept": BROWSER},
+        timeout=10,
+    )
+    assert response.status_code == 403
+    assert response.headers["Content-Type"].startswith("text/html"), response.headers
