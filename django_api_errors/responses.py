@@ -18,6 +18,7 @@ from django_api_errors.problem_details import PROBLEM_JSON, build_problem_detail
 __all__ = ["build_body", "cache_safe", "error_uri", "minimal_response", "render"]
 
 _VARY = ("Accept", "Accept-Language")
+_CACHE_SAFE = (("Vary", ", ".join(_VARY)), ("Cache-Control", "no-store"))
 
 
 def error_uri(code: str) -> str | None:
@@ -74,14 +75,33 @@ def minimal_response(request: Any = None) -> HttpResponse:
     return response
 
 
+def _set_ascii_headers(response: HttpResponse, fields: tuple[tuple[str, str], ...]) -> None:
+    """Set header fields whose names and values are ASCII constants of this module.
+
+    Django checks and encodes every name and value it is given, which is most
+    of what an error response costs beyond DRF's own; these need neither.  The
+    store is private to Django's ResponseHeaders (tests/test_responses.py names
+    it): without it, the public way is taken.
+    """
+    store = getattr(response.headers, "_store", None)
+    for name, value in fields:
+        if isinstance(store, dict):
+            store[name.lower()] = (name, value)
+        else:
+            response.headers[name] = value
+
+
 def cache_safe(response: HttpResponse) -> HttpResponse:
     """Keep shared caches from storing an error or serving it in another format.
 
     404 and 405 are cacheable by default (RFC 9110 §15.1), and the body's
     format follows ``Accept`` and its text ``Accept-Language`` (§12.5.5).
     """
-    patch_vary_headers(response, _VARY)
-    response["Cache-Control"] = "no-store"
+    if response.has_header("Vary"):
+        patch_vary_headers(response, _VARY)
+        response.headers["Cache-Control"] = "no-store"
+    else:  # the usual case, a response built here
+        _set_ascii_headers(response, _CACHE_SAFE)
     return response
 
 

@@ -168,3 +168,39 @@ def test_for_code_keeps_a_lazy_description_lazy():
     assert isinstance(Problem.for_code("not_found").description, Promise)
     # An empty text falls back to the code's own wording.
     assert Problem.for_code("not_found", "").description == codes.get("not_found").description
+
+
+def test_djangos_header_store_still_exists_for_the_constant_fields():
+    # responses._set_ascii_headers writes Vary and Cache-Control straight into
+    # ResponseHeaders._store; if Django renames it, the public path is taken.
+    from django.http import HttpResponse
+
+    from django_api_errors.responses import cache_safe
+
+    response = HttpResponse()
+    assert isinstance(response.headers._store, dict)
+    cache_safe(response)
+    assert response["vary"] == "Accept, Accept-Language"
+    assert response.items() and ("Cache-Control", "no-store") in list(response.items())
+
+
+def test_constant_headers_without_the_private_store():
+    from types import SimpleNamespace
+
+    from django_api_errors.responses import _set_ascii_headers
+
+    response = SimpleNamespace(headers={})  # a headers mapping with no _store
+    _set_ascii_headers(response, (("Vary", "Accept"),))
+    assert response.headers == {"Vary": "Accept"}
+
+
+def test_cache_safe_merges_an_existing_vary():
+    from django.http import HttpResponse
+
+    from django_api_errors.responses import cache_safe
+
+    response = HttpResponse()
+    response["Vary"] = "Cookie"
+    cache_safe(response)
+    assert response["Vary"] == "Cookie, Accept, Accept-Language"
+    assert response["Cache-Control"] == "no-store"
