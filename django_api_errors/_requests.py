@@ -1,15 +1,35 @@
-"""The request behind a DRF ``Request``, and the request id every error of it shares."""
+"""The request behind a DRF ``Request``, and the request id every error of it shares.
+
+The id is chosen once per request: a safe incoming ``X-Request-ID``, else the
+trace id of a valid W3C ``traceparent``, else a new random one.  While
+``ErrorMiddleware`` handles a request the id is also in a context variable,
+so log records (:class:`django_api_errors.logging.RequestIdFilter`) name it
+from any thread or task the request runs in.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django_api_errors import conf
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z")
 _REQUEST_ID_ATTR = "api_errors_request_id"
+
+# W3C Trace Context §3.2: version 00, trace id (32), parent id (16), flags (2),
+# all lowercase hex.  Version ff and any other version are not accepted here.
+_TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}\Z")
+_ZERO_TRACE_ID = "0" * 32
+_ZERO_PARENT_ID = "0" * 16
+
+# The id of the request being handled in this context, or None outside one.
+# A context variable, not a thread-local: async views share one thread.
+current_request_id: ContextVar[str | None] = ContextVar("api_errors_request_id", default=None)
 
 
 def django_request(request: Any) -> Any:
@@ -25,20 +45,58 @@ def new_request_id() -> str:
     return raw.hex()
 
 
+def trace_id(traceparent: str) -> str | None:
+    """The trace id of a valid ``traceparent`` header value, or None (an invalid one is ignored)."""
+    match = _TRACEPARENT.match(traceparent)
+    if match is None or match[1] == _ZERO_TRACE_ID or match[2] == _ZERO_PARENT_ID:
+        return None
+    return match[1]
+
+
+def _incoming(meta: Any) -> str | None:
+    header = "HTTP_" + conf.settings.REQUEST_ID_HEADER.upper().replace("-", "_")
+    incoming = meta.get(header, "")
+    if _SAFE_REQUEST_ID.match(incoming):
+        return incoming  # type: ignore[no-any-return]
+    if conf.settings.TRACEPARENT:
+        traceparent = meta.get("HTTP_TRACEPARENT")
+        if traceparent:
+            return trace_id(traceparent)
+    return None
+
+
 def get_request_id(request: Any) -> str:
-    """The request's id: a safe incoming ``X-Request-ID``, or a new one.
+    """The request's id: a safe incoming ``X-Request-ID``, a ``traceparent``'s trace id, or a new one.
 
     Stored on the Django request, so every error of one request shares it.
     """
     inner = django_request(request)
     rid: str | None = getattr(inner, _REQUEST_ID_ATTR, None)
     if rid is None:
-        meta = getattr(inner, "META", {})
-        header = "HTTP_" + conf.settings.REQUEST_ID_HEADER.upper().replace("-", "_")
-        incoming = meta.get(header, "")
-        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else new_request_id()
+        rid = _incoming(getattr(inner, "META", {})) or new_request_id()
         try:
             setattr(inner, _REQUEST_ID_ATTR, rid)
         except AttributeError:  # pragma: no cover - exotic request objects
             pass
     return rid
+
+
+def stored_request_id(request: Any) -> str | None:
+    """The id already given to ``request``, without choosing one."""
+    return getattr(django_request(request), _REQUEST_ID_ATTR, None)
+
+
+@contextmanager
+def request_scope(request: Any) -> Iterator[str]:
+    """Name ``request``'s id in this context (log records) until the block ends."""
+    rid = get_request_id(request)
+    token = current_request_id.set(rid)
+    try:
+        yield rid
+    finally:
+        current_request_id.reset(token)
+
+
+def set_header(request: Any, response: Any) -> None:
+    """Send ``request``'s id in ``REQUEST_ID_HEADER``, on successes as on errors."""
+    response[conf.settings.REQUEST_ID_HEADER] = get_request_id(request)

@@ -17,6 +17,7 @@ class ApiErrorsConfig(AppConfig):
 
         checks.register(app_checks.check_exception_handler)
         checks.register(app_checks.check_error_views)
+        checks.register(app_checks.check_middleware)
         checks.register(app_checks.check_settings)
         for wing in WINGS:
             import_module(wing).ready()

@@ -19,6 +19,7 @@ VIEWS = {
     "handler500": "django_api_errors.views.server_error",
 }
 CSRF_VIEW = "django_api_errors.views.csrf_failure"
+MIDDLEWARE = "django_api_errors.middleware.ErrorMiddleware"
 
 
 def dotted(value: Any) -> str:
@@ -69,6 +70,19 @@ def check_error_views(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+def check_middleware(**kwargs: Any) -> list[CheckMessage]:
+    if MIDDLEWARE in (dotted(entry) for entry in getattr(settings, "MIDDLEWARE", None) or ()):
+        return []
+    return [
+        Warning(
+            "ErrorMiddleware is not in MIDDLEWARE, so successful responses carry no request id header, "
+            "and log records cannot name the request.",
+            hint=f'Add "{MIDDLEWARE}" to MIDDLEWARE.',
+            id="django_api_errors.W005",
+        )
+    ]
 
 
 def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:

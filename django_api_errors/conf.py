@@ -146,7 +146,13 @@ class Settings:
     REQUEST_ID_HEADER: Setting[str] = Setting(
         "X-Request-ID",
         "str",
-        "header read for an incoming request id (reused only if it is 1-200 of `A-Za-z0-9._-`) and sent back",
+        "header read for an incoming request id (reused only if it is 1-200 of `A-Za-z0-9._-`) and sent "
+        "back, on every response with `ErrorMiddleware`",
+    )
+    TRACEPARENT: Setting[bool] = Setting(
+        True,
+        "bool",
+        "without a usable request id header, a valid W3C `traceparent`'s trace id is the request id",
     )
     CODES: Setting[Mapping[str, Mapping[str, Any]]] = Setting(
         {},

@@ -21,6 +21,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.log import log_response
 
+from django_api_errors._requests import request_scope, set_header
 from django_api_errors.classify import classify
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
@@ -51,13 +52,16 @@ class ErrorMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        return self.finish(request, self.get_response(request))
+        with request_scope(request):
+            return self.finish(request, self.get_response(request))
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
-        return self.finish(request, await get_response(request))
+        with request_scope(request):
+            return self.finish(request, await get_response(request))
 
     def finish(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        set_header(request, response)
         if response.status_code < 400 or _is_documented(response) or wants_html(request):
             return response
         return self.rewrite(request, response)
