@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django_api_errors import conf
+from django_api_errors import _sentry, conf
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z")
 _REQUEST_ID_ATTR = "api_errors_request_id"
@@ -88,11 +88,12 @@ def stored_request_id(request: Any) -> str | None:
 
 @contextmanager
 def request_scope(request: Any) -> Iterator[str]:
-    """Name ``request``'s id in this context (log records) until the block ends."""
+    """Name ``request``'s id in this context (logs, error trackers) until the block ends."""
     rid = get_request_id(request)
     token = current_request_id.set(rid)
     try:
-        yield rid
+        with _sentry.scope(django_request(request), rid):
+            yield rid
     finally:
         current_request_id.reset(token)
 

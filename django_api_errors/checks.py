@@ -78,7 +78,7 @@ def check_middleware(**kwargs: Any) -> list[CheckMessage]:
     return [
         Warning(
             "ErrorMiddleware is not in MIDDLEWARE, so successful responses carry no request id header, "
-            "and log records cannot name the request.",
+            "log records cannot name the request and Sentry events get no request_id tag.",
             hint=f'Add "{MIDDLEWARE}" to MIDDLEWARE.',
             id="django_api_errors.W005",
         )

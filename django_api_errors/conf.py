@@ -154,6 +154,12 @@ class Settings:
         "bool",
         "without a usable request id header, a valid W3C `traceparent`'s trace id is the request id",
     )
+    SENTRY_EVENT_ID: Setting[bool] = Setting(
+        False,
+        "bool",
+        "with sentry-sdk initialised and `ErrorMiddleware` installed, `server_error` bodies carry "
+        "the id of Sentry's event as `event_id`",
+    )
     CODES: Setting[Mapping[str, Mapping[str, Any]]] = Setting(
         {},
         "dict",
