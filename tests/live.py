@@ -73,6 +73,13 @@ def example_api(
     }
     manage("migrate", "--verbosity", "0", env=env)
     manage("seed_demo", env=env)
+    with gunicorn(tmp_path, env, "--workers", str(workers)) as url:
+        yield url
+
+
+@contextmanager
+def gunicorn(tmp_path: Path, env: dict[str, str], *args: str) -> Iterator[str]:
+    """Serve the WSGI application of ``env``'s ``DJANGO_SETTINGS_MODULE`` on 127.0.0.1; yield the base URL."""
     port = free_port()
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -83,10 +90,9 @@ def example_api(
             "example_project.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
             "--timeout",
             "60",
+            *args,
         ],
         cwd=ROOT,
         env=env,
