@@ -6,8 +6,6 @@ package, or before ``sentry_sdk.init()``, every function does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 try:
@@ -19,35 +17,46 @@ TAG = "request_id"
 # The tracker's last event id when the request started: an id captured
 # before this request (another request, startup) is not this request's event.
 _BEFORE_ATTR = "api_errors_sentry_event_before"
+_SCOPE_ATTR = "api_errors_sentry_scope"
 _UNSET = object()
+
+installed = sentry_sdk is not None
 
 
 def active() -> bool:
-    return sentry_sdk is not None and sentry_sdk.is_initialized()
+    return installed and sentry_sdk.is_initialized()
 
 
-@contextmanager
-def scope(request: Any, request_id: str) -> Iterator[None]:
-    """A Sentry scope for the request's block, tagged with its id; events captured in it carry the tag."""
+def enter(request: Any, request_id: str) -> None:
+    """Open a Sentry scope for the request, tagged with its id; events captured in it carry the tag.
+
+    A forked current scope, not the isolation scope: without sentry's Django
+    integration the isolation scope is the process's, and the tag would
+    outlive the request.
+    """
     if not active():
-        yield
         return
+    scope = sentry_sdk.new_scope()
+    scope.__enter__().set_tag(TAG, request_id)
     try:
         setattr(request, _BEFORE_ATTR, sentry_sdk.last_event_id())
+        setattr(request, _SCOPE_ATTR, scope)
     except AttributeError:  # pragma: no cover - exotic request objects
-        pass
-    # A forked current scope, not the isolation scope: without sentry's Django
-    # integration the isolation scope is the process's, and the tag would
-    # outlive the request.
-    with sentry_sdk.new_scope() as forked:
-        forked.set_tag(TAG, request_id)
-        yield
+        scope.__exit__(None, None, None)
+
+
+def leave(request: Any) -> None:
+    """Close the scope :func:`enter` opened for the request, if any."""
+    scope = getattr(request, _SCOPE_ATTR, None)
+    if scope is not None:
+        delattr(request, _SCOPE_ATTR)
+        scope.__exit__(None, None, None)
 
 
 def event_id(request: Any) -> str | None:
     """The id of the event the tracker captured for this request's error, if any.
 
-    Only within :func:`scope` (``ErrorMiddleware``), which knows what was captured before.
+    Only after :func:`enter` (``ErrorMiddleware``), which noted what was captured before.
     """
     before = getattr(request, _BEFORE_ATTR, _UNSET)
     if before is _UNSET or not active():

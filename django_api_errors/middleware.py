@@ -21,7 +21,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.log import log_response
 
-from django_api_errors._requests import request_scope, set_header
+from django_api_errors._requests import bind, set_header, unbind
 from django_api_errors.classify import classify
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
@@ -52,13 +52,19 @@ class ErrorMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        with request_scope(request):
+        token = bind(request)
+        try:
             return self.finish(request, self.get_response(request))
+        finally:
+            unbind(request, token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
-        with request_scope(request):
+        token = bind(request)
+        try:
             return self.finish(request, await get_response(request))
+        finally:
+            unbind(request, token)
 
     def finish(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         set_header(request, response)

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.test import AsyncClient, RequestFactory, override_settings
 
-from django_api_errors._requests import get_request_id, request_scope
+from django_api_errors._requests import bind, get_request_id, unbind
 from django_api_errors.logging import RequestIdFilter
 from example_project import settings as example_settings
 from tests import trace_views
@@ -55,11 +55,18 @@ def test_outside_a_request_the_id_is_a_dash():
     assert seen.request_id == "-"
 
 
-def test_inside_a_request_scope_any_record_gets_the_id():
-    with request_scope(RequestFactory().get("/", HTTP_X_REQUEST_ID="scoped-1")):
+def test_while_a_request_is_bound_any_record_gets_the_id():
+    request = RequestFactory().get("/", HTTP_X_REQUEST_ID="scoped-1")
+    token = bind(request)
+    try:
         seen = record()
         RequestIdFilter().filter(seen)
+    finally:
+        unbind(request, token)
     assert seen.request_id == "scoped-1"
+    after = record()
+    RequestIdFilter().filter(after)
+    assert after.request_id == "-"
 
 
 def test_django_request_records_name_their_request():

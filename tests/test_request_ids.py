@@ -8,7 +8,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import AsyncClient, RequestFactory, override_settings
 
-from django_api_errors._requests import current_request_id, get_request_id, request_scope, trace_id
+from django_api_errors._requests import current_request_id, get_request_id, trace_id
 from django_api_errors.middleware import ErrorMiddleware
 from example_project import settings as example_settings
 
@@ -116,10 +116,15 @@ def test_the_id_is_named_only_while_the_request_is_handled(client):
     assert current_request_id.get() is None
     client.get("/drf/raise/unexpected/")  # a view that raised
     assert current_request_id.get() is None
+    seen = []
+
+    def raising(request):
+        seen.append(current_request_id.get())
+        raise KeyError("through the middleware")
+
     with pytest.raises(KeyError):
-        with request_scope(RequestFactory().get("/", HTTP_X_REQUEST_ID="in-scope")) as rid:
-            assert rid == current_request_id.get() == "in-scope"
-            raise KeyError("reset in a finally")
+        ErrorMiddleware(raising)(RequestFactory().get("/", HTTP_X_REQUEST_ID="in-scope"))
+    assert seen == ["in-scope"]
     assert current_request_id.get() is None
 
 
