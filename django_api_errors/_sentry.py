@@ -36,13 +36,13 @@ def enter(request: Any, request_id: str) -> None:
     """
     if not active():
         return
-    scope = sentry_sdk.new_scope()
-    scope.__enter__().set_tag(TAG, request_id)
     try:
         setattr(request, _BEFORE_ATTR, sentry_sdk.last_event_id())
-        setattr(request, _SCOPE_ATTR, scope)
     except AttributeError:  # pragma: no cover - exotic request objects
-        scope.__exit__(None, None, None)
+        return
+    scope = sentry_sdk.new_scope()
+    scope.__enter__().set_tag(TAG, request_id)
+    setattr(request, _SCOPE_ATTR, scope)
 
 
 def leave(request: Any) -> None:
