@@ -23,6 +23,11 @@ def test_other_settings_leave_the_cache_alone():
         vars(conf.settings).clear()
 
 
+def test_the_class_attribute_is_the_declaration():
+    assert conf.Settings.RETRY_AFTER is conf.SPEC["RETRY_AFTER"]
+    assert conf.Settings.RETRY_AFTER.default == 60
+
+
 def test_a_value_read_once_is_cached_until_api_errors_changes():
     with override_settings(API_ERRORS={"RETRY_AFTER": 7}):
         assert conf.settings.RETRY_AFTER == 7

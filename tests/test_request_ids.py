@@ -163,3 +163,12 @@ def test_under_asgi_concurrent_requests_keep_their_own_ids():
     assert (second.status_code, second["X-Request-ID"]) == (200, "second")
     assert missing.status_code == 404
     assert missing["X-Request-ID"] == json.loads(missing.content)["request_id"] == TRACE
+
+
+def test_without_sentry_sdk_the_id_is_still_sent(client, monkeypatch):
+    from django_api_errors import _sentry
+
+    monkeypatch.setattr(_sentry, "installed", False)
+    response = client.get("/plain/get-only/", HTTP_X_REQUEST_ID="no-tracker")
+    assert response["X-Request-ID"] == "no-tracker"
+    assert current_request_id.get() is None

@@ -101,3 +101,26 @@ def test_client_errors_send_no_event(client, sentry):
     assert response.status_code == 404
     assert sentry.events() == []
     assert "event_id" not in json.loads(response.content)
+
+
+@override_settings(API_ERRORS={"SENTRY_EVENT_ID": True})
+def test_without_an_initialised_sdk_the_body_names_no_event(client):
+    assert not sentry_sdk.is_initialized()
+    body = assert_error(client.get("/drf/raise/unexpected/"), 500, "server_error")
+    assert "event_id" not in body
+
+
+def test_a_failing_tracker_leaves_no_request_named(monkeypatch, sentry):
+    from django.test import RequestFactory
+
+    from django_api_errors import _sentry
+    from django_api_errors._requests import current_request_id
+    from django_api_errors.middleware import ErrorMiddleware
+
+    def broken(request, request_id):
+        raise RuntimeError("tracker down")
+
+    monkeypatch.setattr(_sentry, "enter", broken)
+    with pytest.raises(RuntimeError, match="tracker down"):
+        ErrorMiddleware(lambda request: None)(RequestFactory().get("/"))
+    assert current_request_id.get() is None
