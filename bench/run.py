@@ -47,8 +47,9 @@ def run_section(name: str, args: Sequence[str]) -> str:
     return f"### `python -m {name}`\n\n```\n{done.stdout.strip()}\n```"
 
 
-# Targets of issue 7: this app's median per error response over DRF's default.
-MAX_OVER_DRF: dict[str, float] = {"404": 1.03, "400": 1.03, "429": 1.03, "500": 1.10}
+# Targets of issue 7: this app's median per error response over DRF's default;
+# of issue 15: the 200, where the app's only work is the request id header.
+MAX_OVER_DRF: dict[str, float] = {"200": 1.02, "404": 1.03, "400": 1.03, "429": 1.03, "500": 1.10}
 MAX_FIELD_GROWTH = 1.5
 MAX_RSS_GROWTH = 1024 * 1024
 CALLGRIND_N = 200
@@ -316,11 +317,12 @@ def report(results: Results, command: str) -> str:
             f"### {label(ours)} against the others, per response",
             "",
             "Median (min–max) of the round-by-round ratio of this app's time to the other configuration's; "
-            "below 1.00 is cheaper.",
+            "below 1.00 is cheaper. On the 200 the app's only work is `ErrorMiddleware` sending the "
+            "request id header; the peers install no middleware.",
             "",
         ]
         rows = []
-        for request in cases.ERRORS:
+        for request in cases.REQUESTS:
             mine = results.wsgi[(ours, request.key)]
             to_base = ratios(mine, results.wsgi[(base, request.key)])
             row = [request.label, spread(to_base, 3)]
@@ -333,9 +335,9 @@ def report(results: Results, command: str) -> str:
             for peer in peers:
                 to_peer = ratios(mine, results.wsgi[(peer, request.key)])
                 row.append(spread(to_peer, 3))
-                ok = median(to_peer) < 1
-                targets.append((f"{request.label}: below {label(peer)}", ok))
-            if peers:
+                if request.status >= 400:  # the peers answer errors only
+                    targets.append((f"{request.label}: below {label(peer)}", median(to_peer) < 1))
+            if peers and request.status >= 400:
                 below = all(median(ratios(mine, results.wsgi[(p, request.key)])) < 1 for p in peers)
                 verdicts.append(f"below peers: {mark(below)}")
             row.append("; ".join(verdicts))

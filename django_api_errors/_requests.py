@@ -1,15 +1,33 @@
-"""The request behind a DRF ``Request``, and the request id every error of it shares."""
+"""The request behind a DRF ``Request``, and the request id every error of it shares.
+
+The id is chosen once per request: a safe incoming ``X-Request-ID``, else the
+trace id of a valid W3C ``traceparent``, else a new random one.  While
+``ErrorMiddleware`` handles a request the id is also in a context variable,
+so log records (:class:`django_api_errors.logging.RequestIdFilter`) name it
+from any thread or task the request runs in.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from contextvars import ContextVar, Token
 from typing import Any
 
-from django_api_errors import conf
+from django_api_errors import _sentry, conf
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z")
 _REQUEST_ID_ATTR = "api_errors_request_id"
+
+# W3C Trace Context §3.2: version 00, trace id (32), parent id (16), flags (2),
+# all lowercase hex.  Version ff and any other version are not accepted here.
+_TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}\Z")
+_ZERO_TRACE_ID = "0" * 32
+_ZERO_PARENT_ID = "0" * 16
+
+# The id of the request being handled in this context, or None outside one.
+# A context variable, not a thread-local: async views share one thread.
+current_request_id: ContextVar[str | None] = ContextVar("api_errors_request_id", default=None)
 
 
 def django_request(request: Any) -> Any:
@@ -18,27 +36,81 @@ def django_request(request: Any) -> Any:
 
 
 def new_request_id() -> str:
-    """A random version 4 UUID in hex, like ``uuid.uuid4().hex`` without the ``UUID`` object."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = raw[6] & 0x0F | 0x40  # version 4
-    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
-    return raw.hex()
+    """128 random bits in hex: 32 characters, like ``uuid.uuid4().hex``.
+
+    Not stamped as a version 4 UUID: it is made for every response, successes
+    included, and the stamping cost more than the rest of it.
+    """
+    return os.urandom(16).hex()
+
+
+def trace_id(traceparent: str) -> str | None:
+    """The trace id of a valid ``traceparent`` header value, or None (an invalid one is ignored)."""
+    match = _TRACEPARENT.match(traceparent)
+    if match is None or match[1] == _ZERO_TRACE_ID or match[2] == _ZERO_PARENT_ID:
+        return None
+    return match[1]
+
+
+# META keys of the request id header, by header name (built once per name).
+_META_KEYS: dict[str, str] = {}
 
 
 def get_request_id(request: Any) -> str:
-    """The request's id: a safe incoming ``X-Request-ID``, or a new one.
+    """The request's id: a safe incoming ``X-Request-ID``, a ``traceparent``'s trace id, or a new one.
 
     Stored on the Django request, so every error of one request shares it.
     """
-    inner = django_request(request)
+    inner = getattr(request, "_request", request)
     rid: str | None = getattr(inner, _REQUEST_ID_ATTR, None)
     if rid is None:
         meta = getattr(inner, "META", {})
-        header = "HTTP_" + conf.settings.REQUEST_ID_HEADER.upper().replace("-", "_")
-        incoming = meta.get(header, "")
-        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else new_request_id()
+        header = conf.settings.REQUEST_ID_HEADER
+        key = _META_KEYS.get(header)
+        if key is None:
+            key = _META_KEYS[header] = "HTTP_" + header.upper().replace("-", "_")
+        rid = meta.get(key)
+        if not (rid and _SAFE_REQUEST_ID.match(rid)):
+            traceparent = meta.get("HTTP_TRACEPARENT")
+            rid = (traceparent and conf.settings.TRACEPARENT and trace_id(traceparent)) or new_request_id()
         try:
             setattr(inner, _REQUEST_ID_ATTR, rid)
         except AttributeError:  # pragma: no cover - exotic request objects
             pass
     return rid
+
+
+def stored_request_id(request: Any) -> str | None:
+    """The id already given to ``request``, without choosing one."""
+    return getattr(django_request(request), _REQUEST_ID_ATTR, None)
+
+
+def bind(request: Any) -> Token[str | None]:
+    """Name ``request``'s id in this context (logs, error trackers) until :func:`unbind`.
+
+    Two functions rather than a context manager: they run around every request,
+    successes included, and cost less.  Call :func:`unbind` in a ``finally``.
+    """
+    rid = get_request_id(request)
+    token = current_request_id.set(rid)
+    if _sentry.installed:
+        try:
+            _sentry.enter(django_request(request), rid)
+        except BaseException:
+            current_request_id.reset(token)
+            raise
+    return token
+
+
+def unbind(request: Any, token: Token[str | None]) -> None:
+    """End what :func:`bind` began."""
+    try:
+        if _sentry.installed:
+            _sentry.leave(django_request(request))
+    finally:
+        current_request_id.reset(token)
+
+
+def set_header(request: Any, response: Any) -> None:
+    """Send ``request``'s id in ``REQUEST_ID_HEADER``, on successes as on errors."""
+    response.headers[conf.settings.REQUEST_ID_HEADER] = current_request_id.get() or get_request_id(request)

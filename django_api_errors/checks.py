@@ -19,6 +19,7 @@ VIEWS = {
     "handler500": "django_api_errors.views.server_error",
 }
 CSRF_VIEW = "django_api_errors.views.csrf_failure"
+MIDDLEWARE = "django_api_errors.middleware.ErrorMiddleware"
 
 
 def dotted(value: Any) -> str:
@@ -41,7 +42,6 @@ def check_exception_handler(**kwargs: Any) -> list[CheckMessage]:
     ]
 
 
-MIDDLEWARE = "django_api_errors.middleware.ErrorMiddleware"
 COMMON = "django.middleware.common.CommonMiddleware"
 
 
@@ -52,8 +52,9 @@ def check_middleware(**kwargs: Any) -> list[CheckMessage]:
         return [
             Warning(
                 "ErrorMiddleware is not in MIDDLEWARE, so plain Django views answer errors "
-                "with Django's pages, exceptions of other middleware are not documented, and "
-                "a chunked request body is ignored.",
+                "with Django's pages, exceptions of other middleware are not documented, a chunked "
+                "request body is ignored, successful responses carry no request id header, and log "
+                "records and Sentry events cannot name the request.",
                 hint=f'Add "{MIDDLEWARE}" to MIDDLEWARE, after {COMMON}.',
                 id="django_api_errors.W005",
             )

@@ -5,6 +5,8 @@ its default, the types it accepts, its lower bound, and the sentence the
 README's settings table shows.  The properties, the system checks and the
 generated table all read that declaration.  Values are cached per key and the
 cache is cleared on ``setting_changed``, so ``override_settings`` just works.
+The cache is the instance's ``__dict__``: a :class:`Setting` defines only
+``__get__``, so once read, a value is a plain attribute (read on every request).
 """
 
 from __future__ import annotations
@@ -20,12 +22,11 @@ from django.utils.module_loading import import_string
 __all__ = ["SPEC", "Setting", "Settings", "settings"]
 
 T = TypeVar("T")
-_cache: dict[str, Any] = {}
 
 
 def _clear_cache(*, setting: str, **kwargs: Any) -> None:
     if setting == "API_ERRORS":
-        _cache.clear()
+        vars(settings).clear()
 
 
 setting_changed.connect(_clear_cache)
@@ -81,12 +82,9 @@ class Setting(Generic[T]):
     def __get__(self, obj: object | None, owner: type) -> Setting[T] | T:
         if obj is None:
             return self
-        try:
-            return _cache[self.name]  # type: ignore[no-any-return]
-        except KeyError:
-            value = _user().get(self.name, self.default)
-            value = _cache[self.name] = self.convert(value) if self.convert else value
-            return value
+        value = _user().get(self.name, self.default)
+        value = vars(obj)[self.name] = self.convert(value) if self.convert else value
+        return value
 
     def valid(self, value: Any) -> bool:
         """What the system check accepts for this key."""
@@ -152,7 +150,19 @@ class Settings:
     REQUEST_ID_HEADER: Setting[str] = Setting(
         "X-Request-ID",
         "str",
-        "header read for an incoming request id (reused only if it is 1-200 of `A-Za-z0-9._-`) and sent back",
+        "header read for an incoming request id (reused only if it is 1-200 of `A-Za-z0-9._-`) and sent "
+        "back, on every response with `ErrorMiddleware`",
+    )
+    TRACEPARENT: Setting[bool] = Setting(
+        True,
+        "bool",
+        "without a usable request id header, a valid W3C `traceparent`'s trace id is the request id",
+    )
+    SENTRY_EVENT_ID: Setting[bool] = Setting(
+        False,
+        "bool",
+        "with sentry-sdk initialised and `ErrorMiddleware` installed, `server_error` bodies carry "
+        "the id of Sentry's event as `event_id`",
     )
     CODES: Setting[Mapping[str, Mapping[str, Any]]] = Setting(
         {},

@@ -20,7 +20,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from django_api_errors import conf
+from django_api_errors import _sentry, conf
 from django_api_errors._requests import django_request, get_request_id
 from django_api_errors.classify import challenge, classify
 from django_api_errors.problem import Problem
@@ -55,6 +55,10 @@ def _finish(problem: Problem, exc: BaseException | None, request: Any, view: Any
         problem.headers["WWW-Authenticate"] = challenge(request, view)
     if exc is not None and problem.status >= 500 and django_settings.DEBUG and conf.settings.DEBUG_TRACEBACK:
         problem.extra["traceback"] = traceback.format_exception(exc)
+    if problem.status >= 500 and conf.settings.SENTRY_EVENT_ID:
+        event_id = _sentry.event_id(django_request(request))
+        if event_id is not None:
+            problem.extra["event_id"] = event_id
     return problem
 
 
@@ -80,6 +84,11 @@ def respond(
         problem = error if isinstance(error, Problem) else classify(error, request)
         if fallback and problem.code == "server_error":
             problem = Problem.for_code(fallback)
+        if exc is not None and problem.status >= 500 and signal:
+            # Trackers capture the exception on this signal: before rendering,
+            # so the body can name their event.
+            signals.got_request_exception.send(sender=None, request=django_request(request))
+            signal = False
         response = render(_finish(problem, exc, request, view), request)
     except Exception:
         logger.exception("Formatting the error response failed")

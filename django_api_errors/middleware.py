@@ -32,6 +32,7 @@ from django.utils.http import escape_leading_slashes
 from django.utils.log import log_response
 
 from django_api_errors import _body, _logging
+from django_api_errors._requests import bind, set_header, unbind
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
 from django_api_errors.views import wants_html
@@ -80,24 +81,35 @@ class ErrorMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        refused = _body.complete(request)
-        if refused is not None:
-            return respond(refused, request)
-        return self.finish(request, self.get_response(request))
+        token = bind(request)
+        try:
+            refused = _body.complete(request)
+            response = respond(refused, request) if refused is not None else self.get_response(request)
+            return self.finish(request, response)
+        finally:
+            unbind(request, token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        refused = _body.complete(request)
-        if refused is not None:
-            return respond(refused, request)
         get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
-        return self.finish(request, await get_response(request))
+        token = bind(request)
+        try:
+            refused = _body.complete(request)
+            response = respond(refused, request) if refused is not None else await get_response(request)
+            return self.finish(request, response)
+        finally:
+            unbind(request, token)
 
     def finish(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        set_header(request, response)
         status = response.status_code
         if status < 400:
             return response
         if status == 404 and request.method in _UNSAFE and _common.should_redirect_with_slash(request):
-            return PermanentRedirect(escape_leading_slashes(request.get_full_path(force_append_slash=True)))
+            redirect = PermanentRedirect(
+                escape_leading_slashes(request.get_full_path(force_append_slash=True))
+            )
+            set_header(request, redirect)
+            return redirect
         if _is_documented(response) or wants_html(request):
             return response
         return self.rewrite(request, response)

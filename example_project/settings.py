@@ -140,9 +140,15 @@ API_ERRORS = {
 
 RATELIMIT_VIEW_RATE = os.environ.get("EXAMPLE_PING_RATE", "10/m")
 
+# Every line names its request's id (the X-Request-ID of the response): see
+# "Request ids and logs" in the README.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_api_errors.logging.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}
+    },
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }

@@ -94,10 +94,31 @@ def example_api(
     manage("migrate", "--verbosity", "0", env=env)
     manage("seed_demo", env=env)
     port = free_port()
+    with serve(tmp_path, env, server, port, server_command(server, port, workers)) as url:
+        yield url
+
+
+@contextmanager
+def gunicorn(tmp_path: Path, env: dict[str, str], *args: str) -> Iterator[str]:
+    """Serve the WSGI application of ``env``'s ``DJANGO_SETTINGS_MODULE`` on 127.0.0.1; yield the base URL."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "example_project.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    with serve(tmp_path, env, "gunicorn", port, [*command, "--timeout", "60", *args]) as url:
+        yield url
+
+
+@contextmanager
+def serve(tmp_path: Path, env: dict[str, str], server: str, port: int, command: list[str]) -> Iterator[str]:
+    """Run ``command``, which listens on 127.0.0.1:``port``, until the block ends; yield the base URL."""
     log = open(tmp_path / f"{server}.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        server_command(server, port, workers), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process)
         url = f"http://127.0.0.1:{port}"

@@ -11,7 +11,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # login rate is tested under gunicorn (tests/test_auth_e2e.py).
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "1000/min"},  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "1000/min"},  # type: ignore[dict-item]  # noqa: F405
 }
 MIDDLEWARE = ["tests.middleware.RecordErrorsMiddleware", *MIDDLEWARE, "tests.middleware.BoomMiddleware"]  # noqa: F405
 

@@ -20,6 +20,7 @@ def ids(messages):
 def test_configured_project_passes():
     assert checks.check_exception_handler() == []
     assert checks.check_error_views() == []
+    assert checks.check_middleware() == []
     assert checks.check_settings() == []
     out = StringIO()
     call_command("check", stdout=out)
@@ -50,6 +51,20 @@ def test_w002_w003_unwired_views():
     messages = checks.check_error_views()
     assert ids(messages) == ["django_api_errors.W002"] * 3 + ["django_api_errors.W003"]
     assert all(m.hint for m in messages)
+
+
+def test_w005_middleware_missing():
+    from django.conf import settings
+
+    without = [entry for entry in settings.MIDDLEWARE if entry != checks.MIDDLEWARE]
+    assert len(without) == len(settings.MIDDLEWARE) - 1
+    with override_settings(MIDDLEWARE=without):
+        messages = checks.check_middleware()
+        assert ids(messages) == ["django_api_errors.W005"]
+        assert checks.MIDDLEWARE in messages[0].hint
+        out = StringIO()
+        call_command("check", stdout=out, stderr=out)
+        assert "django_api_errors.W005" in out.getvalue()
 
 
 @override_settings(ROOT_URLCONF="tests.no_such_module")

@@ -15,12 +15,25 @@ def test_cache_follows_override_settings():
 
 
 def test_other_settings_leave_the_cache_alone():
-    conf._cache["RETRY_AFTER"] = 5
+    vars(conf.settings)["RETRY_AFTER"] = 5
     try:
         with override_settings(DEBUG=True):
             assert conf.settings.RETRY_AFTER == 5
     finally:
-        conf._cache.clear()
+        vars(conf.settings).clear()
+
+
+def test_the_class_attribute_is_the_declaration():
+    assert conf.Settings.RETRY_AFTER is conf.SPEC["RETRY_AFTER"]
+    assert conf.Settings.RETRY_AFTER.default == 60
+
+
+def test_a_value_read_once_is_cached_until_api_errors_changes():
+    with override_settings(API_ERRORS={"RETRY_AFTER": 7}):
+        assert conf.settings.RETRY_AFTER == 7
+        assert vars(conf.settings)["RETRY_AFTER"] == 7
+    assert "RETRY_AFTER" not in vars(conf.settings)
+    assert conf.settings.RETRY_AFTER == 60
 
 
 def test_problem_details_setting_is_validated():
