@@ -11,6 +11,7 @@ and the conditional-request and rate-limit headers of :mod:`~django_api_errors.o
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any
@@ -89,7 +90,7 @@ def _description(status: int, error_codes: list[str], field_codes: list[str] | N
 
 def error_responses(
     registry: ComponentRegistry,
-    found: inspection.ViewErrors,
+    found: inspection.ViewErrors | Mapping[int, Sequence[str]],
     path: str,
     extra: dict[str, dict[str, Any]] | None = None,
     sample_details: Details | None = None,
@@ -97,9 +98,14 @@ def error_responses(
 ) -> dict[str, Any]:
     """The OpenAPI ``responses`` entries for ``found``, keyed by status.
 
-    ``extra``: example members per code; ``sample_details``: example field
-    errors of the 400; ``throttled``: 429s carry the rate-limit fields.
+    ``found``: what :func:`~django_api_errors.openapi._inspection.view_errors`
+    found, or ``{status: [code, ...]}`` for a view drf-spectacular cannot see
+    (a plain Django view, added by a postprocessing hook).  ``extra``: example
+    members per code; ``sample_details``: example field errors of the 400;
+    ``throttled``: 429s carry the rate-limit fields.
     """
+    if not isinstance(found, inspection.ViewErrors):
+        found = inspection.ViewErrors(statuses={status: list(codes) for status, codes in found.items()})
     schemas = Components(registry)
     responses: dict[str, Any] = {}
     for status, error_codes in found.statuses.items():

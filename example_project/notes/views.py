@@ -5,6 +5,7 @@ from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -128,12 +129,14 @@ def stats(request):
     return Response({"notes": totals["notes"], "body_per_comment": totals["notes"] / totals["comments"]})
 
 
+@require_safe
 @ratelimit(key="ip", rate=lambda group, request: settings.RATELIMIT_VIEW_RATE)
 def ping(request):
     """A plain Django view, limited per client address by django-ratelimit."""
     return JsonResponse({"pong": True})
 
 
+@require_safe
 def note_text(request, pk):
     """A plain Django view that serves a note as text: unknown ids are 404."""
     note = get_object_or_404(Note, pk=pk)
