@@ -30,8 +30,13 @@ TEXT = {
     "X-Request-ID": _("The request's id, also in the body as request_id."),
 }
 REQUIRED_TEXT = _(" Required: a write without it answers 428.")
-ETAG_LIST = {"type": "string", "minLength": 1, "example": '"0f4b2c1d"'}
-HTTP_DATE = {"type": "string", "minLength": 1, "example": "Wed, 02 Dec 2026 10:00:00 GMT"}
+# No minLength: an empty or unreadable date is ignored as if absent (RFC 9110
+# §13.1.3), and an empty tag list matches nothing.  The examples, which
+# Schemathesis sends first, reach a 304 ("*" on a read) and a 412 (a tag
+# no resource has, on a write).
+ETAG_LIST = {"type": "string", "example": '"0f4b2c1d"'}
+ANY_ETAG = {"type": "string", "example": "*"}
+HTTP_DATE = {"type": "string", "example": "Wed, 02 Dec 2026 10:00:00 GMT"}
 SECONDS = {"type": "integer", "minimum": 1}
 
 
@@ -62,7 +67,7 @@ def parameters(
     method = method.upper()
     found = []
     if method in ("GET", "HEAD"):
-        found.append(_parameter("If-None-Match", ETAG_LIST))
+        found.append(_parameter("If-None-Match", ANY_ETAG))
         if contract.last_modified:
             found.append(_parameter("If-Modified-Since", HTTP_DATE))
     elif detail_route and method in inspection.WRITE_METHODS:

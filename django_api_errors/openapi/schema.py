@@ -20,6 +20,7 @@ from django.utils.encoding import force_str
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ComponentRegistry, force_instance, is_serializer
+from rest_framework import serializers
 
 from django_api_errors import conf
 from django_api_errors.openapi import _contract as contract
@@ -183,6 +184,16 @@ class ErrorResponsesMixin:
                 del response["headers"]
         if conditional is not None and self.method in ("GET", "HEAD"):
             responses.setdefault("304", contract.not_modified(conditional))
+
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[misc]
+        # A CharField that trims and refuses blanks refuses "   " too (400 "blank"):
+        # minLength 1 alone would let a schema-valid request be refused.
+        if direction == "request" and isinstance(field, serializers.CharField):
+            refuses_blank = not field.allow_blank and field.trim_whitespace
+            if refuses_blank and isinstance(schema, dict) and schema.get("type") == "string":
+                schema.setdefault("pattern", r"\S")
+        return schema
 
     def _body_serializer(self) -> Any:
         # drf-spectacular has already resolved this for the request body.
