@@ -41,7 +41,10 @@ SECONDS = {"type": "integer", "minimum": 1}
 
 
 def _header(name: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
-    header = {"schema": dict(schema), "description": force_str(TEXT[name]) if name in TEXT else name}
+    header: dict[str, Any] = {
+        "schema": dict(schema),
+        "description": force_str(TEXT[name]) if name in TEXT else name,
+    }
     if required:
         header["required"] = True
     return header
