@@ -8,6 +8,7 @@ as ``.ci/run`` does).  A missing generator skips locally and fails in CI.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import shutil
 import subprocess

@@ -279,3 +279,17 @@ def test_the_example_schema_is_a_model(servers):
     served = served_paths("example_project.urls")
     assert served - documented == set(NOT_IN_SCHEMA), served - documented
     assert documented <= served
+
+
+def test_a_missing_generator_fails_in_ci(monkeypatch, tmp_path):
+    from _pytest.outcomes import Failed, Skipped
+
+    from tests import generators
+
+    monkeypatch.setattr(generators, "BIN", tmp_path)  # no openapi-typescript, no tsc
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(Failed, match="openapi-typescript is not installed"):
+        generators.require_generators()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(Skipped):
+        generators.require_generators()
