@@ -188,7 +188,9 @@ class ErrorResponsesMixin:
     def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[misc]
         # A CharField that trims and refuses blanks refuses "   " too (400 "blank"):
-        # minLength 1 alone would let a schema-valid request be refused.
+        # minLength 1 alone would let a schema-valid request be refused.  This is
+        # drf-spectacular's (private) per-field hook; if it goes, the pattern goes
+        # and tests/test_openapi.py's test_request_strings_... says so.
         if direction == "request" and isinstance(field, serializers.CharField):
             refuses_blank = not field.allow_blank and field.trim_whitespace
             if refuses_blank and isinstance(schema, dict) and schema.get("type") == "string":
