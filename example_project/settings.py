@@ -125,6 +125,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Every error is one documented body; see the error responses of each operation.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components: no read-only members to send,
+    # and minLength where blank strings are refused.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The plain Django views (/api/ping/, /api/notes/{id}/text/) are added by hand.
+    "POSTPROCESSING_HOOKS": ["example_project.notes.schema.document_plain_views"],
     # The docs page's assets come from drf-spectacular-sidecar, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -136,6 +141,8 @@ CSRF_FAILURE_VIEW = "django_api_errors.views.csrf_failure"
 API_ERRORS = {
     "ERROR_URI": "https://example.com/docs/errors#{code}",
     "THROTTLE_FAIL_OPEN": os.environ.get("EXAMPLE_THROTTLE_FAIL_OPEN", "1") == "1",
+    # Problem Details for every client that does not ask for application/json.
+    "PROBLEM_DETAILS": os.environ.get("EXAMPLE_PROBLEM_DETAILS", "") == "1",
 }
 
 RATELIMIT_VIEW_RATE = os.environ.get("EXAMPLE_PING_RATE", "10/m")

@@ -35,10 +35,26 @@ def resolve(schema, node):
     return node
 
 
+def component(schema, ref):
+    return schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[-1]]
+
+
+def code_of(schema, ref):
+    """The one code a per-code error component (``{"$ref": ...}``) stands for."""
+    narrowed = component(schema, ref)["allOf"][1]
+    (code,) = component(schema, narrowed["properties"]["error"])["enum"]
+    return code
+
+
+def error_refs(response, media_type="application/json"):
+    """The ``$ref``s an error response's schema is made of (one, or a ``oneOf``)."""
+    node = response["content"][media_type]["schema"]
+    return [node] if "$ref" in node else node["oneOf"]
+
+
 def error_codes(schema, response, media_type="application/json"):
-    """The ``error`` enum a response narrows the shared component to."""
-    narrowed = response["content"][media_type]["schema"]["allOf"][1]
-    return narrowed["properties"]["error"]["enum"]
+    """The codes an error response documents, in order."""
+    return [code_of(schema, ref) for ref in error_refs(response, media_type)]
 
 
 def assert_examples_match(schema, response):

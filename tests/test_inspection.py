@@ -68,7 +68,8 @@ def test_session_authentication_means_401_and_csrf_403_on_unsafe_methods():
     assert post[401] == ["unauthorized_client"]
     assert post[403] == ["access_denied"]
     assert post[415] == ["invalid_content_type"]
-    assert 413 not in post
+    assert post[413] == ["invalid_request"]  # any body can exceed DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert 413 not in _statuses(SessionForm, "get")
 
 
 class Upload(Open):
@@ -203,6 +204,8 @@ def test_status_without_a_phrase():
 
 
 class Conditional(Open):
+    require_if_match = None
+
     def put(self, request, item=None):
         return Response({})
 
@@ -218,7 +221,11 @@ def test_conditional_request_mixin_means_412_and_428(monkeypatch):
     mixins.ConditionalRequestMixin = Conditional
     monkeypatch.setitem(sys.modules, "django_api_errors.conditional.mixins", mixins)
     put = _statuses(Conditional, "put", route="x/<int:item>/")
-    assert put[412] == put[428] == ["precondition_failed"]
+    assert put[412] == ["precondition_failed"] and 428 not in put  # If-Match is optional
+    required = _statuses(Conditional, "put", route="x/<int:item>/", require_if_match=True)
+    assert required[428] == ["precondition_failed"]
+    with override_settings(API_ERRORS={"REQUIRE_IF_MATCH": True}):
+        assert _statuses(Conditional, "put", route="x/<int:item>/")[428] == ["precondition_failed"]
     get = _statuses(Conditional, "get", route="x/<int:item>/")
     assert get[412] == ["precondition_failed"] and 428 not in get
     post = _statuses(Conditional, "post", route="x/")

@@ -6,11 +6,13 @@ import pytest
 from django.test import override_settings
 from drf_spectacular.validation import validate_schema
 
-from tests.schema_helpers import assert_examples_match, error_codes
+from django_api_errors import codes
+from django_api_errors.openapi._components import component_name
+from tests.schema_helpers import assert_examples_match, code_of, error_codes, error_refs
 
 pytestmark = pytest.mark.django_db
 
-ERROR_STATUSES = {"400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429", "500"}
+ERROR_STATUSES = {"400", "401", "403", "404", "405", "406", "409", "412", "413", "415", "428", "429", "500"}
 
 
 def _schema(client, **headers):
@@ -37,25 +39,76 @@ def _codes(schema, route, method):
     }
 
 
+def _operations(schema):
+    return [(route, method, op) for route, item in schema["paths"].items() for method, op in item.items()]
+
+
 def test_shared_components(schema):
     components = schema["components"]["schemas"]
     assert components["ApiError"]["required"] == ["error", "error_description", "request_id"]
-    assert set(components["ProblemDetails"]["required"]) >= {"type", "title", "status", "detail", "instance"}
-    assert components["ApiErrorDetail"]["properties"]["field"]["nullable"] is True
+    assert components["ApiError"]["properties"]["error"]["$ref"] == "#/components/schemas/ErrorCode"
+    assert set(components["ErrorCode"]["enum"]) == set(codes.all_codes())
+    problem = components["ProblemDetails"]
+    assert set(problem["required"]) >= {"type", "title", "status", "detail", "instance", "error"}
+    assert problem["properties"]["retry_after"]["type"] == "integer"
+    assert problem["properties"]["supported_media_types"]["items"] == {"type": "string"}
+    detail = components["ApiErrorDetail"]["properties"]
+    assert detail["field"]["nullable"] is True
+    assert (detail["pointer"]["type"], detail["in"]["type"]) == ("string", "string")
+    assert components["ApiErrorDetail"]["required"] == ["field", "code", "message"]
 
 
-def test_every_operation_documents_its_errors_in_both_media_types(schema):
-    operations = [(route, method) for route, item in schema["paths"].items() for method in item]
+def test_one_named_schema_per_code_on_the_shared_base(schema):
+    components = schema["components"]["schemas"]
+    for code in codes.all_codes():
+        name = component_name(code)
+        base, narrowed = components[name]["allOf"]
+        assert base == {"$ref": "#/components/schemas/ApiError"}
+        assert code_of(schema, {"$ref": f"#/components/schemas/{name}"}) == code
+        assert "error" in narrowed["required"]
+    own = {
+        "InsufficientScopeError": {"scope": "string"},
+        "UsageLimitExceededError": {"retry_after": "integer"},
+        "InvalidContentTypeError": {"supported_media_types": "array"},
+        "ConflictError": {"fields": "array", "blocked_by": "array"},
+    }
+    for name, members in own.items():
+        properties = components[name]["allOf"][1]["properties"]
+        assert {member: properties[member]["type"] for member in members} == members
+    assert components["UsageLimitExceededError"]["allOf"][1]["required"] == ["error", "retry_after"]
+    assert component_name("server_error") == "ServerError"
+
+
+def test_every_operation_refers_to_the_named_schemas(schema):
+    operations = _operations(schema)
     assert len(operations) > 10
-    for route, method in operations:
+    for route, method, operation in operations:
         errors = _errors(schema, route, method)
-        assert {"400", "405", "406", "500"} <= set(errors), (route, method)
+        # A plain Django view negotiates nothing: no 406.
+        always = (
+            {"400", "405", "500"} if operation["tags"] == ["plain-views"] else {"400", "405", "406", "500"}
+        )
+        assert always <= set(errors), (route, method)
         for status, response in errors.items():
-            assert set(response["content"]) == {"application/json", "application/problem+json"}
-            assert "X-Request-ID" in response["headers"]
-            problem = response["content"]["application/problem+json"]["schema"]["allOf"][1]
-            assert problem["properties"]["status"]["enum"] == [int(status)]
+            assert list(response["content"]) == ["application/json", "application/problem+json"]
+            assert response["headers"]["X-Request-ID"]["required"] is True
+            refs = error_refs(response)
+            assert all(set(ref) == {"$ref"} for ref in refs), (route, method, status)  # nothing inline
+            problem = response["content"]["application/problem+json"]["schema"]
+            assert problem == {"$ref": "#/components/schemas/ProblemDetails"}
             assert_examples_match(schema, response)
+
+
+def test_problem_details_first_when_the_server_answers_with_it(client, alice):
+    """The first media type of each error is what a client sending Accept: */* gets."""
+    for setting, first in ((False, "application/json"), (True, "application/problem+json")):
+        with override_settings(API_ERRORS={"PROBLEM_DETAILS": setting}):
+            schema = _schema(client)
+            answer = alice.get("/api/notes/999999/", HTTP_ACCEPT="*/*")
+        assert answer.status_code == 404 and answer["Content-Type"] == first
+        for route, method, _operation in _operations(schema):
+            for response in _errors(schema, route, method).values():
+                assert next(iter(response["content"])) == first
 
 
 def test_note_detail_operations(schema):
@@ -69,45 +122,88 @@ def test_note_detail_operations(schema):
         "406": ["invalid_request"],
         "409": ["conflict"],  # unique title per owner, or a write without If-Match losing a race
         "412": ["precondition_failed"],  # ConditionalRequestMixin: If-Match no longer matches
+        "413": ["invalid_request"],  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE
         "415": ["invalid_content_type"],
-        "428": ["precondition_failed"],  # only where If-Match is required
         "500": ["server_error"],
     }
+    assert _codes(schema, "/api/shared-notes/{id}/", "patch")["428"] == ["precondition_failed"]
     assert "409" in _codes(schema, "/api/notes/{id}/", "delete")  # comments protect a note
-    assert "415" not in _codes(schema, "/api/notes/{id}/", "delete")
+    assert not {"413", "415"} & set(_codes(schema, "/api/notes/{id}/", "delete"))
+
+
+def _parameters(schema, route, method):
+    found = schema["paths"][route][method].get("parameters", [])
+    return {p["name"]: p for p in found if p["in"] == "header"}
+
+
+def test_conditional_requests(schema):
+    read = schema["paths"]["/api/notes/{id}/"]["get"]
+    assert set(_parameters(schema, "/api/notes/{id}/", "get")) == {"If-None-Match", "If-Modified-Since"}
+    assert set(read["responses"]["304"]["headers"]) == {"ETag", "Last-Modified", "Cache-Control"}
+    assert "content" not in read["responses"]["304"]
+    assert read["responses"]["200"]["headers"]["ETag"]["required"] is True
+    assert set(_parameters(schema, "/api/notes/", "get")) == {"If-None-Match"}  # a list has no date
+    assert "304" in schema["paths"]["/api/notes/"]["get"]["responses"]
+    for method in ("put", "patch", "delete"):
+        optional = _parameters(schema, "/api/notes/{id}/", method)
+        assert set(optional) == {"If-Match", "If-Unmodified-Since"}
+        assert optional["If-Match"]["required"] is False
+        assert _parameters(schema, "/api/shared-notes/{id}/", method)["If-Match"]["required"] is True
+    assert "ETag" in schema["paths"]["/api/notes/{id}/"]["patch"]["responses"]["200"]["headers"]
+    assert "ETag" in schema["paths"]["/api/notes/"]["post"]["responses"]["201"]["headers"]
+    # Comments (an async viewset) have hashed ETags and no modification date.
+    assert set(_parameters(schema, "/api/comments/{id}/", "patch")) == {"If-Match"}
+    assert set(_parameters(schema, "/api/comments/{id}/", "get")) == {"If-None-Match"}
+    assert "304" in schema["paths"]["/api/comments/{id}/"]["get"]["responses"]
+    assert not _parameters(schema, "/api/comment-refs/{ref}/", "get")  # not a conditional view
+    assert "304" not in schema["paths"]["/api/comment-refs/{ref}/"]["get"]["responses"]
 
 
 def test_list_and_comment_operations(schema):
     listing = _codes(schema, "/api/notes/", "get")
-    assert not {"404", "409", "415", "429"} & set(listing)
+    assert not {"404", "409", "413", "415", "429"} & set(listing)
     assert "409" not in _codes(schema, "/api/comments/{id}/", "delete")  # nothing protects a comment
     assert "412" in _codes(schema, "/api/comments/{id}/", "delete")  # the async viewset's If-Match
     assert _codes(schema, "/api/comment-refs/", "get")["404"] == ["not_found"]  # a page that does not exist
     assert _codes(schema, "/api/comment-refs/{ref}/", "get")["404"] == ["not_found"]
+
+
+def test_throttled_operations(schema):
     for route in ("/api/search/", "/api/stats/"):
-        errors = _errors(schema, route, "get")
-        assert error_codes(schema, errors["429"]) == ["usage_limit_exceeded"]
-        assert "Retry-After" in errors["429"]["headers"]
+        responses = schema["paths"][route]["get"]["responses"]
+        assert error_codes(schema, responses["429"]) == ["usage_limit_exceeded"]
+        headers = responses["429"]["headers"]
+        assert headers["Retry-After"]["schema"] == {"type": "integer", "minimum": 1}
+        assert headers["Retry-After"]["required"] is True
+        assert {"RateLimit", "RateLimit-Policy"} <= set(headers)
+        assert {"RateLimit", "RateLimit-Policy"} <= set(responses["200"]["headers"])
+    assert "RateLimit" not in schema["paths"]["/api/comments/"]["get"]["responses"]["200"].get("headers", {})
+
+
+@override_settings(API_ERRORS={"RATELIMIT_HEADERS": False})
+def test_no_rate_limit_fields_when_they_are_not_sent(client):
+    responses = _schema(client)["paths"]["/api/search/"]["get"]["responses"]
+    assert "RateLimit" not in responses["429"]["headers"]
+    assert "headers" not in responses["200"]
 
 
 def test_headers(schema):
     errors = _errors(schema, "/api/notes/{id}/", "put")
     assert "WWW-Authenticate" in errors["401"]["headers"]
     assert "Allow" in errors["405"]["headers"]
+    assert "ETag" in errors["412"]["headers"]
 
 
 def test_field_error_codes_of_the_body(schema):
     response = _errors(schema, "/api/notes/", "post")["400"]
-    for media_type in response["content"]:
-        narrowed = response["content"][media_type]["schema"]["allOf"][1]["properties"]
-        field_codes = narrowed["details"]["items"]["properties"]["code"]["enum"]
-        assert {"required", "blank", "max_length", "invalid", "not_a_list", "not_a_dict"} <= set(field_codes)
+    listed = response["description"].split("details[].code: ")[1].split(", ")
+    assert {"required", "blank", "max_length", "invalid", "not_a_list", "not_a_dict"} <= set(listed)
     example = response["content"]["application/json"]["examples"]["invalid_request"]["value"]
     assert example["details"] == [
         {"field": "title", "code": "required", "message": "This field is required."}
     ]
-    conflict = _errors(schema, "/api/notes/", "post")["409"]["content"]["application/json"]["schema"]
-    assert conflict["allOf"][1]["properties"]["details"]["items"]["properties"]["code"]["enum"] == ["unique"]
+    conflict = _errors(schema, "/api/notes/", "post")["409"]
+    assert conflict["description"].endswith("details[].code: unique")
 
 
 def test_unsupported_media_type_example_names_the_parsers(schema):
@@ -119,8 +215,9 @@ def test_unsupported_media_type_example_names_the_parsers(schema):
 @override_settings(API_ERRORS={"CODES": {"gone_forever": {"status": 410, "description": "It is gone."}}})
 def test_user_codes_are_in_the_shared_enum(client):
     schema = _schema(client)
-    enum = schema["components"]["schemas"]["ErrorEnum"]["enum"]
+    enum = schema["components"]["schemas"]["ErrorCode"]["enum"]
     assert "gone_forever" in enum and "server_error" in enum
+    assert code_of(schema, {"$ref": "#/components/schemas/GoneForeverError"}) == "gone_forever"
 
 
 def test_problem_example_without_error_uri(client):
@@ -167,3 +264,13 @@ def test_async_list_is_documented_as_a_list(schema):
     assert "409" not in _codes(
         schema, "/api/comments/{id}/", "patch"
     )  # hashed ETags: locked rows lose no race
+
+
+def test_request_strings_that_refuse_blanks_need_a_non_blank_character(schema):
+    components = schema["components"]["schemas"]
+    note = components["NoteRequest"]["properties"]
+    assert (note["title"]["minLength"], note["title"]["pattern"]) == (1, r"\S")  # "   " is blank too
+    assert note["labels"]["additionalProperties"]["pattern"] == r"\S"
+    assert "pattern" not in note["body"]  # blank bodies are fine
+    assert "pattern" not in components["LoginRequest"]["properties"]["password"]  # not trimmed
+    assert "pattern" not in components["Note"]["properties"]["title"]  # responses are not requests

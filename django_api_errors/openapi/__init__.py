@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["AutoSchema", "ErrorResponsesMixin"]
+__all__ = ["AutoSchema", "ErrorResponsesMixin", "error_responses"]
 
 
 def __getattr__(name: str) -> Any:

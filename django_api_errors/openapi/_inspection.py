@@ -16,14 +16,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from rest_framework import permissions, serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import MultiPartParser
 from rest_framework.validators import (
     BaseUniqueForValidator,
     UniqueTogetherValidator,
     UniqueValidator,
 )
 
-from django_api_errors import codes
+from django_api_errors import codes, conf
 
 DECLARED = "api_errors"
 # On a serializer or field: codes its validate() methods raise that no
@@ -165,6 +164,37 @@ def _conditional(view: Any) -> bool:
     return isinstance(view, ConditionalRequestMixin)
 
 
+@dataclass(frozen=True)
+class Conditional:
+    """What a ``ConditionalRequestMixin`` view's operation sends and evaluates."""
+
+    last_modified: bool  # Last-Modified, If-Modified-Since, If-Unmodified-Since
+    cache_control: bool
+    if_match_required: bool
+
+
+def conditional(view: Any, method: str, *, detail_route: bool) -> Conditional | None:
+    """The conditional-request contract of ``method`` on ``view``; ``None`` without one."""
+    if not _conditional(view):
+        return None
+    required = getattr(view, "require_if_match", None)
+    if required is None:
+        required = conf.settings.REQUIRE_IF_MATCH
+    return Conditional(
+        last_modified=detail_route and bool(getattr(view, "etag_modified_field", None)),
+        cache_control=bool(getattr(view, "etag_cache_control", None)),
+        if_match_required=bool(required) and detail_route and method.upper() in WRITE_METHODS,
+    )
+
+
+def sends_ratelimit_headers(view: Any) -> bool:
+    """Do the view's throttles add ``RateLimit`` / ``RateLimit-Policy`` to its responses?"""
+    from django_api_errors.throttling.throttles import AtomicRateThrottle
+
+    throttles = view_components(view, "get_throttles", "throttle_classes")
+    return conf.settings.RATELIMIT_HEADERS and any(_is(t, AtomicRateThrottle) for t in throttles)
+
+
 def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any = None) -> ViewErrors:
     """The documented errors ``method`` on ``view`` can answer with.
 
@@ -211,13 +241,16 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
         # a write without If-Match may be refused with 428.
         found.add("precondition_failed")
         if method in WRITE_METHODS:
-            found.add("precondition_failed", 428)
+            contract = conditional(view, method, detail_route=detail_route)
+            if contract is not None and contract.if_match_required:
+                found.add("precondition_failed", 428)
             if getattr(view, "etag_version_field", None):
                 # A write without a precondition that loses a race answers 409
                 # (without a version field the row is locked: no race to lose).
                 found.add("conflict")
-    if any(_is(p, MultiPartParser) for p in parsers):
-        found.add("invalid_request", 413)  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+    if parsers:
+        # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, whatever the parser.
+        found.add("invalid_request", 413)
     if parsers:
         found.add("invalid_content_type")
     if throttles:

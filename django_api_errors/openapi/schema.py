@@ -3,127 +3,38 @@
 ``REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "django_api_errors.openapi.schema.AutoSchema"}``,
 or mix :class:`ErrorResponsesMixin` into an ``AutoSchema`` of your own.  Each
 operation gets the responses :func:`~django_api_errors.openapi._inspection.view_errors`
-finds, in ``application/json`` and ``application/problem+json``, all built on
-two shared components whose ``error`` enum each response narrows.
+finds, in ``application/json`` and ``application/problem+json``, by ``$ref``
+to one named schema per code (:mod:`~django_api_errors.openapi._components`),
+and the conditional-request and rate-limit headers of :mod:`~django_api_errors.openapi._contract`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any
 
 from django.utils.encoding import force_str
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent, force_instance, is_serializer
+from drf_spectacular.plumbing import ComponentRegistry, force_instance, is_serializer
+from rest_framework import serializers
 
-from django_api_errors import codes, conf
+from django_api_errors import conf
+from django_api_errors.openapi import _contract as contract
 from django_api_errors.openapi import _inspection as inspection
+from django_api_errors.openapi._components import Components
 from django_api_errors.problem import Details, Problem
 from django_api_errors.problem_details import JSON, PROBLEM_JSON, build_problem_details
 from django_api_errors.responses import build_body, error_uri
 
-ERROR = "ApiError"
-DETAIL = "ApiErrorDetail"
-PROBLEM = "ProblemDetails"
 EXAMPLE_REQUEST_ID = "5f0c3a2e9d7b4c1e8a6f2b3d4c5e6f70"
 
-REQUEST_ID_TEXT = _("The request's id, also in the body as request_id.")
-ALLOW_TEXT = _("The methods this path accepts.")
 # adrf's async viewset actions that drf-spectacular must know by DRF's name.
 ADRF_ACTIONS = {"alist": "list", "acreate": "create"}
-
-
-def _string(description: Any, **extra: Any) -> dict[str, Any]:
-    return {"type": "string", **extra, "description": force_str(description)}
-
-
-def _detail_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {
-            "field": _string(
-                _("Dotted path of the field (items.0.name); null for the whole body."), nullable=True
-            ),
-            "code": _string(_("Machine-readable reason, e.g. required or max_length.")),
-            "message": _string(_("Human-readable message.")),
-        },
-        "required": ["field", "code", "message"],
-    }
-
-
-def _error_schema(all_codes: list[str], detail_ref: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": force_str(_("The documented error body (OAuth 2.0 error members, RFC 6749 §5.2).")),
-        "properties": {
-            "error": _string(_("The error code; see the error reference."), enum=all_codes),
-            "error_description": _string(_("What went wrong, for people.")),
-            "error_uri": _string(_("Documentation of the code."), format="uri"),
-            "request_id": _string(REQUEST_ID_TEXT),
-            "details": {"type": "array", "items": detail_ref},
-        },
-        "required": ["error", "error_description", "request_id"],
-        "additionalProperties": True,
-    }
-
-
-def _problem_schema(all_codes: list[str], detail_ref: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": force_str(
-            _("Problem Details for HTTP APIs (RFC 9457), sent on Accept: application/problem+json.")
-        ),
-        "properties": {
-            "type": _string(
-                _("The problem type: the code's documentation, or about:blank."), format="uri-reference"
-            ),
-            "title": _string(_("Short summary of the problem type.")),
-            "status": {"type": "integer", "description": force_str(_("The HTTP status."))},
-            "detail": _string(_("What went wrong in this occurrence, for people.")),
-            "instance": _string(_("The path of the request."), format="uri-reference"),
-            "error": _string(_("The error code; see the error reference."), enum=all_codes),
-            "request_id": _string(REQUEST_ID_TEXT),
-            "details": {"type": "array", "items": detail_ref},
-        },
-        "required": ["type", "title", "status", "detail", "instance", "error", "request_id"],
-        "additionalProperties": True,
-    }
-
-
-def components(registry: ComponentRegistry) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Register the shared error schemas; the refs of the JSON body and the problem."""
-    all_codes = sorted(codes.all_codes())
-
-    def register(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-        component = ResolvedComponent(  # type: ignore[no-untyped-call]
-            name, ResolvedComponent.SCHEMA, schema=schema, object=name
-        )
-        registry.register_on_missing(component)
-        return component.ref
-
-    detail_ref = register(DETAIL, _detail_schema())
-    return (
-        register(ERROR, _error_schema(all_codes, detail_ref)),
-        register(PROBLEM, _problem_schema(all_codes, detail_ref)),
-    )
-
-
-def _narrowed(
-    ref: dict[str, Any], status: int, error_codes: list[str], field_codes: list[str] | None, problem: bool
-) -> dict[str, Any]:
-    properties: dict[str, Any] = {"error": {"type": "string", "enum": error_codes}}
-    if problem:
-        properties["status"] = {"type": "integer", "enum": [status]}
-    if field_codes:
-        item = {"type": "object", "properties": {"code": {"type": "string", "enum": field_codes}}}
-        properties["details"] = {"type": "array", "items": item}
-    return {"allOf": [ref, {"type": "object", "properties": properties}]}
 
 
 def _example_problem(status: int, code: str, details: Details | None, extra: dict[str, Any]) -> Problem:
@@ -151,56 +62,64 @@ def _examples(
     return as_json, as_problem
 
 
-def _headers(status: int, error_codes: list[str]) -> dict[str, Any]:
-    headers: dict[str, Any] = {
-        conf.settings.REQUEST_ID_HEADER: {
-            "schema": {"type": "string"},
-            "description": force_str(REQUEST_ID_TEXT),
-        }
+def _content(
+    schemas: Components,
+    status: int,
+    error_codes: list[str],
+    as_json: dict[str, Any],
+    as_problem: dict[str, Any],
+) -> dict[str, Any]:
+    """Both media types, the one a client gets without asking (``Accept: */*``) first.
+
+    Generators parse a response by its first media type; listing them in the
+    server's order keeps a generated client reading the body it gets.
+    """
+    content = {
+        JSON: {"schema": schemas.error_schema(error_codes), "examples": as_json},
+        PROBLEM_JSON: {"schema": dict(schemas.problem), "examples": as_problem},
     }
-    if status == 405:
-        headers["Allow"] = {"schema": {"type": "string"}, "description": force_str(ALLOW_TEXT)}
-    for code in error_codes:
-        entry = codes.get(code)
-        for name in entry.headers if entry is not None else ():
-            headers.setdefault(name, {"schema": {"type": "string"}})
-    return headers
+    order = (PROBLEM_JSON, JSON) if conf.settings.PROBLEM_DETAILS else (JSON, PROBLEM_JSON)
+    return {media_type: content[media_type] for media_type in order}
+
+
+def _description(status: int, error_codes: list[str], field_codes: list[str] | None) -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = str(status)
+    text = f"{phrase}: " + ", ".join(error_codes)
+    if field_codes:
+        text += ". details[].code: " + ", ".join(field_codes)
+    return text
 
 
 def error_responses(
     registry: ComponentRegistry,
-    found: inspection.ViewErrors,
+    found: inspection.ViewErrors | Mapping[int, Sequence[str]],
     path: str,
     extra: dict[str, dict[str, Any]] | None = None,
     sample_details: Details | None = None,
+    throttled: bool = False,
 ) -> dict[str, Any]:
     """The OpenAPI ``responses`` entries for ``found``, keyed by status.
 
-    ``extra``: example members per code; ``sample_details``: example field errors of the 400.
+    ``found``: what :func:`~django_api_errors.openapi._inspection.view_errors`
+    found, or ``{status: [code, ...]}`` for a view drf-spectacular cannot see
+    (a plain Django view, added by a postprocessing hook).  ``extra``: example
+    members per code; ``sample_details``: example field errors of the 400;
+    ``throttled``: 429s carry the rate-limit fields.
     """
-    error_ref, problem_ref = components(registry)
+    if not isinstance(found, inspection.ViewErrors):
+        found = inspection.ViewErrors(statuses={status: list(codes) for status, codes in found.items()})
+    schemas = Components(registry)
     responses: dict[str, Any] = {}
     for status, error_codes in found.statuses.items():
-        field_codes = found.field_codes.get(status)
         details = sample_details if status == 400 else None
         as_json, as_problem = _examples(status, error_codes, details, path, extra or {})
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = str(status)
         responses[str(status)] = {
-            "description": f"{phrase}: " + ", ".join(error_codes),
-            "headers": _headers(status, error_codes),
-            "content": {
-                JSON: {
-                    "schema": _narrowed(error_ref, status, error_codes, field_codes, False),
-                    "examples": as_json,
-                },
-                PROBLEM_JSON: {
-                    "schema": _narrowed(problem_ref, status, error_codes, field_codes, True),
-                    "examples": as_problem,
-                },
-            },
+            "description": _description(status, error_codes, found.field_codes.get(status)),
+            "headers": contract.error_headers(status, error_codes, throttled),
+            "content": _content(schemas, status, error_codes, as_json, as_problem),
         }
     return responses
 
@@ -238,10 +157,49 @@ class ErrorResponsesMixin:
         parsers = inspection.view_components(self.view, "get_parsers", "parser_classes")
         extra = {"invalid_content_type": {"supported_media_types": [p.media_type for p in parsers]}}
         sample = _sample_details(serializer) if serializer is not None else None
+        throttled = inspection.sends_ratelimit_headers(self.view)
         responses = operation.setdefault("responses", {})
-        for status, response in error_responses(registry, found, path, extra, sample).items():
+        self._add_contract(operation, responses, detail_route, throttled)
+        for status, response in error_responses(registry, found, path, extra, sample, throttled).items():
             responses.setdefault(status, response)  # an explicit @extend_schema response wins
         return operation
+
+    def _add_contract(
+        self, operation: dict[str, Any], responses: dict[str, Any], detail_route: bool, throttled: bool
+    ) -> None:
+        """Conditional request headers and 304, validators and rate-limit fields on successes."""
+        conditional = inspection.conditional(self.view, self.method, detail_route=detail_route)
+        params = operation.setdefault("parameters", [])
+        taken = {(p.get("in"), p.get("name", "").lower()) for p in params if isinstance(p, dict)}
+        for param in contract.parameters(conditional, self.method, detail_route):
+            if ("header", param["name"].lower()) not in taken:
+                params.append(param)
+        if not params:
+            del operation["parameters"]
+        for status, response in responses.items():
+            if not (isinstance(response, dict) and str(status).startswith("2")):
+                continue
+            headers = response.setdefault("headers", {})
+            if conditional is not None and str(status) in ("200", "201"):
+                headers.update(contract.validator_headers(conditional))
+            if throttled:
+                headers.update(contract.ratelimit_headers())
+            if not headers:
+                del response["headers"]
+        if conditional is not None and self.method in ("GET", "HEAD"):
+            responses.setdefault("304", contract.not_modified(conditional))
+
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[misc]
+        # A CharField that trims and refuses blanks refuses "   " too (400 "blank"):
+        # minLength 1 alone would let a schema-valid request be refused.  This is
+        # drf-spectacular's (private) per-field hook; if it goes, the pattern goes
+        # and tests/test_openapi.py's test_request_strings_... says so.
+        if direction == "request" and isinstance(field, serializers.CharField):
+            refuses_blank = not field.allow_blank and field.trim_whitespace
+            if refuses_blank and isinstance(schema, dict) and schema.get("type") == "string":
+                schema.setdefault("pattern", r"\S")
+        return schema
 
     def _body_serializer(self) -> Any:
         # drf-spectacular has already resolved this for the request body.

@@ -1,3 +1,4 @@
+from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -6,9 +7,43 @@ from example_project.notes.models import Comment, Note
 REQUIRED = serializers.Field.default_error_messages["required"]
 
 
+# DRF's CharField takes 12 for "12" and its BooleanField takes "yes" and 1;
+# the schema says string and boolean, so these refuse anything else (400
+# "invalid"): a client generated from the schema sends what it says anyway.
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.BooleanField: StrictBooleanField,
+    }
+    serializer_related_field = StrictPrimaryKeyField
+
+
 class ChecklistItemSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=200)
-    done = serializers.BooleanField(default=False)
+    text = StrictCharField(max_length=200)
+    done = StrictBooleanField(default=False)
 
     def validate(self, attrs):
         # A PATCH of the note is partial, and DRF makes nested items partial too;
@@ -20,13 +55,11 @@ class ChecklistItemSerializer(serializers.Serializer):
         return {"done": False, **attrs}
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(StrictModelSerializer):
     owner = serializers.HiddenField(default=serializers.CurrentUserDefault())
     owner_name = serializers.CharField(source="owner.username", read_only=True)
     checklist = ChecklistItemSerializer(many=True, required=False)
-    labels = serializers.DictField(
-        child=serializers.CharField(max_length=30), required=False, write_only=True
-    )
+    labels = serializers.DictField(child=StrictCharField(max_length=30), required=False, write_only=True)
 
     class Meta:
         model = Note
@@ -62,7 +95,7 @@ class NoteSerializer(serializers.ModelSerializer):
         return super().update(instance, validated_data)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(StrictModelSerializer):
     author = serializers.HiddenField(default=serializers.CurrentUserDefault())
 
     class Meta:

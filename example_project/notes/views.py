@@ -9,6 +9,7 @@ from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, viewsets
@@ -25,7 +26,7 @@ from django_api_errors.ratelimit import ratelimit
 from django_api_errors.throttling import ScopedRateThrottle, UserRateThrottle
 from example_project.notes.models import Comment, Note
 from example_project.notes.permissions import AuthorCanWrite, OwnerCanWrite
-from example_project.notes.serializers import CommentSerializer, NoteSerializer
+from example_project.notes.serializers import CommentSerializer, NoteSerializer, StrictCharField
 
 READ = ("notes:read",)
 WRITE = ("notes:write",)
@@ -90,6 +91,11 @@ class CommentFilter(serializers.Serializer):
 class CommentPages(PageNumberPagination):
     page_size = 20
 
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty ?page= as page 1; the schema says it is a number.
+        number = request.query_params.get(self.page_query_param, 1)
+        return paginator.num_pages if number in self.last_page_strings else number
+
 
 class CommentRefViewSet(viewsets.ReadOnlyModelViewSet):
     """Comments by their public UUID reference, a page at a time, filtered by ``?note=``."""
@@ -153,12 +159,15 @@ def stats(request):
     return Response({"notes": totals["notes"], "body_per_comment": totals["notes"] / totals["comments"]})
 
 
+@csrf_exempt  # read-only: a QUERY or POST gets 405 from require_safe, not a CSRF 403
+@require_safe
 @ratelimit(key="ip", rate=lambda group, request: settings.RATELIMIT_VIEW_RATE)
 def ping(request):
     """A plain Django view, limited per client address by django-ratelimit."""
     return JsonResponse({"pong": True})
 
 
+@csrf_exempt  # read-only, as above
 @require_safe
 def note_text(request, pk):
     """A plain Django view that serves a note as text: unknown ids are 404.
@@ -197,8 +206,8 @@ class LoginRateThrottle(ScopedRateThrottle):
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 @declares_errors("unauthorized_client")
