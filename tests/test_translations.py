@@ -131,7 +131,7 @@ def test_makemessages_finds_nothing_untranslated(tmp_path):
     shutil.copytree(LOCALE.parent.parent.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--no-obsolete", "--no-location"],
-        cwd=package,
+        cwd=tmp_path,  # above the package: its logging.py must not shadow the standard library's
         check=True,
         capture_output=True,
         env={"DJANGO_SETTINGS_MODULE": "", "PATH": __import__("os").environ["PATH"]},
