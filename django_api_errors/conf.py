@@ -55,6 +55,10 @@ SPEC: dict[str, tuple[Any, tuple[type, ...]]] = {
     # every JSON error body to add or rename members.  If it raises, the client
     # gets a minimal server_error body and both errors are logged.
     "BODY_HOOK": (None, (str, type(None))),
+    # The names details[].field and pointer use: "auto" (camelCase where the
+    # view uses djangorestframework-camel-case), "camelCase", None (the
+    # serializer's names), or the dotted path of a callable(name) -> str.
+    "FIELD_NAMES": ("auto", (str, type(None))),
 }
 DEFAULTS: dict[str, Any] = {name: default for name, (default, _) in SPEC.items()}
 _cache: dict[str, Any] = {}
@@ -152,6 +156,11 @@ class Settings:
     @property
     def REQUIRE_IF_MATCH(self) -> bool:
         return bool(self._get("REQUIRE_IF_MATCH"))
+
+    @property
+    def FIELD_NAMES(self) -> str | None:
+        value = self._get("FIELD_NAMES")
+        return str(value) if value else None
 
 
 settings = Settings()

@@ -76,8 +76,8 @@ def _from_api_error(exc: ApiError) -> Problem:
     return problem
 
 
-def _from_validation(exc: drf.ValidationError) -> Problem:
-    found = details.from_drf(exc.detail)
+def _from_validation(exc: drf.ValidationError, request: Any) -> Problem:
+    found = details.from_drf(exc.detail, request, exc)
     if found and all(item["code"] == "unique" for item in found):
         fields = sorted({item["field"] for item in found if item["field"]})
         return Problem.for_code("conflict", UNIQUE, details=found, extra={"fields": fields} if fields else {})
@@ -86,7 +86,7 @@ def _from_validation(exc: drf.ValidationError) -> Problem:
 
 def _from_drf(exc: drf.APIException, request: Any) -> Problem:
     if isinstance(exc, drf.ValidationError):
-        return _from_validation(exc)
+        return _from_validation(exc, request)
     if isinstance(exc, drf.Throttled):
         return _throttled(getattr(exc, "wait", None))
     if isinstance(exc, drf.ParseError):
@@ -165,7 +165,7 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, django_exceptions.PermissionDenied):
         return Problem.for_code("access_denied")
     if isinstance(exc, django_exceptions.ValidationError):
-        return Problem.for_code("invalid_request", details=details.from_django(exc))
+        return Problem.for_code("invalid_request", details=details.from_django(exc, request))
     if isinstance(exc, django_exceptions.RequestDataTooBig):
         return Problem("invalid_request", 413, TOO_BIG)
     if isinstance(exc, _BAD_REQUEST):
@@ -173,7 +173,9 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, IntegrityError):
         fields = conflicts.unique_fields(exc)
         if fields is not None:
-            return Problem.for_code("conflict", UNIQUE, extra={"fields": fields})
+            return Problem.for_code(
+                "conflict", UNIQUE, extra={"fields": details.client_names(fields, request)}
+            )
     if isinstance(exc, ProtectedError | RestrictedError):
         return Problem.for_code("conflict", PROTECTED, extra={"blocked_by": conflicts.blocking_models(exc)})
     if isinstance(exc, RecursionError) and _raised_by_parser(exc):

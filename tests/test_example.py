@@ -45,7 +45,12 @@ def test_partial_update_cannot_store_a_checklist_item_without_text(alice):
     response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"done": True}]}, format="json")
     body = assert_error(response, 400, "invalid_request")
     assert body["details"] == [
-        {"field": "checklist.0.text", "code": "required", "message": "This field is required."}
+        {
+            "field": "checklist.0.text",
+            "pointer": "/checklist/0/text",
+            "code": "required",
+            "message": "This field is required.",
+        }
     ]
     response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "milk"}]}, format="json")
     assert response.status_code == 200
