@@ -103,7 +103,7 @@ def test_field_error_codes_of_the_body(schema):
         assert {"required", "blank", "max_length", "invalid", "not_a_list", "not_a_dict"} <= set(field_codes)
     example = response["content"]["application/json"]["examples"]["invalid_request"]["value"]
     assert example["details"] == [
-        {"field": "title", "code": "required", "message": "This field is required."}
+        {"field": "title", "pointer": "/title", "code": "required", "message": "This field is required."}
     ]
     conflict = _errors(schema, "/api/notes/", "post")["409"]["content"]["application/json"]["schema"]
     assert conflict["allOf"][1]["properties"]["details"]["items"]["properties"]["code"]["enum"] == ["unique"]

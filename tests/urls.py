@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("example_project.notes.urls")),
     path("conditional/", include("tests.conditional_views")),
     path("authn/", include("tests.auth_urls")),
+    path("naming/", include("tests.naming_views")),
 ]
 
 handler400 = "django_api_errors.views.bad_request"

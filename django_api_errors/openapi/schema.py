@@ -20,6 +20,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent, force_instance, is_serializer
 
+from django_api_errors import _details as details
 from django_api_errors import codes, conf
 from django_api_errors.openapi import _inspection as inspection
 from django_api_errors.problem_details import JSON, PROBLEM_JSON, build_problem_details
@@ -43,7 +44,17 @@ def _detail_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "field": _string(
-                _("Dotted path of the field (items.0.name); null for the whole body."), nullable=True
+                _(
+                    "Dotted path of the field (items.0.name) in the names the client sent; "
+                    "null for the whole body."
+                ),
+                nullable=True,
+            ),
+            "pointer": _string(
+                _('JSON Pointer (RFC 6901) into the request body, e.g. /items/0/name; "" for the whole body.')
+            ),
+            "in": _string(
+                _("Where the error was when not in the body: query (a query parameter)."), enum=["query"]
             ),
             "code": _string(_("Machine-readable reason, e.g. required or max_length.")),
             "message": _string(_("Human-readable message.")),
@@ -200,13 +211,11 @@ def error_responses(
     return responses
 
 
-def _sample_details(serializer: Any) -> Details | None:
+def _sample_details(serializer: Any, view: Any = None) -> Details | None:
     """A realistic ``details`` entry: the first required field of the body, missing."""
     for name, item in serializer.fields.items():
         if item.required and not item.read_only and "required" in item.error_messages:
-            return [
-                {"field": name, "code": "required", "message": force_str(item.error_messages["required"])}
-            ]
+            return [details.entry(name, "required", force_str(item.error_messages["required"]), view)]
     return None
 
 
@@ -232,7 +241,7 @@ class ErrorResponsesMixin:
         )
         parsers = inspection.view_components(self.view, "get_parsers", "parser_classes")
         extra = {"invalid_content_type": {"supported_media_types": [p.media_type for p in parsers]}}
-        sample = _sample_details(serializer) if serializer is not None else None
+        sample = _sample_details(serializer, self.view) if serializer is not None else None
         responses = operation.setdefault("responses", {})
         for status, response in error_responses(registry, found, path, extra, sample).items():
             responses.setdefault(status, response)  # an explicit @extend_schema response wins
