@@ -5,6 +5,9 @@ from django.db.models.functions import Length
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from djangorestframework_camel_case.parser import CamelCaseJSONParser
+from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -48,6 +51,27 @@ class SharedNoteViewSet(NoteViewSet):
     """The same notes for shared editing: every write must carry ``If-Match`` (428 otherwise)."""
 
     require_if_match = True
+
+
+class CamelNoteFilter(filters.FilterSet):
+    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
+
+    class Meta:
+        model = Note
+        fields = []
+
+
+class CamelNoteViewSet(NoteViewSet):
+    """The notes in camelCase (djangorestframework-camel-case), filtered by ``?updated_after=``.
+
+    Error bodies name fields as the client sent them (``labels.dueDate``,
+    ``checklist.0.text``), and mark the filter's errors ``"in": "query"``.
+    """
+
+    parser_classes = [CamelCaseJSONParser]
+    renderer_classes = [CamelCaseJSONRenderer]
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = CamelNoteFilter
 
 
 class CommentViewSet(viewsets.ModelViewSet):
