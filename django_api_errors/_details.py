@@ -85,14 +85,14 @@ def from_query(exc: BaseException, request: Any) -> bool:
     filter backend's or a paginator's ``filter_queryset`` / ``paginate_queryset``.
     """
     # serializer.errors is a ReturnDict (or ReturnList) naming its serializer,
-    # and ValidationError keeps that type: no frame's locals to look into.
+    # and ValidationError keeps that type: then its data says it all, and the
+    # frames (the dearer look) are only walked for other errors.
     serializer = getattr(getattr(exc, "detail", None), "serializer", None)
     if serializer is not None:
         data = getattr(serializer, "initial_data", None)
-        if isinstance(data, QueryDict) and data is getattr(
+        return isinstance(data, QueryDict) and data is getattr(
             getattr(request, "_request", request), "GET", None
-        ):
-            return True
+        )
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_name in _QUERY_METHODS:

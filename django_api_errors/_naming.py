@@ -166,4 +166,11 @@ def for_view(view: Any, query: bool = False) -> Renamer | None:
 def for_request(request: Any, query: bool = False) -> Renamer | None:
     """:func:`for_view` for the DRF view handling ``request``, if any."""
     context = getattr(request, "parser_context", None)
-    return for_view(context.get("view") if context else None, query)
+    view = context.get("view") if context else None
+    # for_view(), inlined: this runs on every validation error.
+    cache = _query if query else _body
+    try:
+        return cache[type(view)]
+    except KeyError:
+        found = cache[type(view)] = _resolve(view, query)
+        return found
