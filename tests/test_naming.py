@@ -269,3 +269,14 @@ def test_openapi_detail_schema_and_camel_example():
         assert example["invalid_request"]["value"]["details"] == [
             {"field": name, "pointer": f"/{name}", "code": "required", "message": "This field is required."}
         ]
+
+
+def test_what_is_read_from_djangorestframework_camel_case_is_still_there():
+    # _naming reads these; a release that renames one fails here by name.
+    from djangorestframework_camel_case import middleware, parser, render
+    from djangorestframework_camel_case.settings import api_settings
+
+    assert isinstance(render.CamelCaseJSONRenderer.json_underscoreize, dict)
+    assert isinstance(parser.CamelCaseJSONParser.json_underscoreize, dict)
+    assert {"ignore_fields", "ignore_keys"} <= set(api_settings.JSON_UNDERSCOREIZE)
+    assert middleware.CamelCaseMiddleWare.__module__.startswith(_naming._PACKAGE)
