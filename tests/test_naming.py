@@ -280,3 +280,27 @@ def test_what_is_read_from_djangorestframework_camel_case_is_still_there():
     assert isinstance(parser.CamelCaseJSONParser.json_underscoreize, dict)
     assert {"ignore_fields", "ignore_keys"} <= set(api_settings.JSON_UNDERSCOREIZE)
     assert middleware.CamelCaseMiddleWare.__module__.startswith(_naming._PACKAGE)
+
+
+@override_settings(API_ERRORS={"FIELD_NAMES": "tests.naming_views.shout"})
+def test_a_callable_leaves_query_names_alone(api_client):
+    body = assert_error(api_client.get("/naming/search/?max_results=99"), 400, "invalid_request")
+    assert query_entries(body) == {("search_term", "query"), ("max_results", "query")}
+
+
+@override_settings(API_ERRORS={"FIELD_NAMES": "camelCase"})
+def test_camel_case_style_without_the_package_installed(api_client, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "djangorestframework_camel_case.settings", None)  # import fails
+    body = assert_error(
+        api_client.post("/naming/plain/", {"first_name": ""}, format="json"), 400, "invalid_request"
+    )
+    assert ("firstName", "/firstName") in paths(body)
+
+
+def test_django_validation_error_keys_are_escaped():
+    from django.core.exceptions import ValidationError
+
+    (entry,) = details.from_django(ValidationError({"a/b~c": ["Bad."]}))
+    assert (entry["field"], entry["pointer"]) == ("a/b~c", "/a~1b~0c")
