@@ -91,3 +91,12 @@ def test_a_message_outside_a_list_is_one_entry():
     assert details.from_drf("Just text.") == [
         {"field": None, "pointer": "", "code": "invalid", "message": "Just text."}
     ]
+
+
+def test_a_list_mixing_messages_and_objects():
+    detail = {"f": [ErrorDetail("first", code="a"), {"x": [ErrorDetail("inner", code="b")]}], "g": ["last"]}
+    assert details.from_drf(detail) == [
+        {"field": "f", "pointer": "/f", "code": "a", "message": "first"},
+        {"field": "f.1.x", "pointer": "/f/1/x", "code": "b", "message": "inner"},
+        {"field": "g", "pointer": "/g", "code": "invalid", "message": "last"},
+    ]
