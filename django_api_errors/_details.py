@@ -92,22 +92,9 @@ def _walk(
         _walk([detail], path, pointer, out, non_field, names)
 
 
-def from_query(exc: BaseException, request: Any) -> bool:
-    """Whether ``exc`` was raised validating ``request``'s query parameters.
-
-    Known when a serializer's ``is_valid()`` raised it and that serializer's
-    data is ``request.query_params`` itself, or when it was raised through a
-    filter backend's or a paginator's ``filter_queryset`` / ``paginate_queryset``.
-    """
-    # serializer.errors is a ReturnDict (or ReturnList) naming its serializer,
-    # and ValidationError keeps that type: then its data says it all, and the
-    # frames (the dearer look) are only walked for other errors.
-    serializer = getattr(getattr(exc, "detail", None), "serializer", None)
-    if serializer is not None:
-        data = getattr(serializer, "initial_data", None)
-        return isinstance(data, QueryDict) and data is getattr(
-            getattr(request, "_request", request), "GET", None
-        )
+def _in_query_method(exc: BaseException) -> bool:
+    """Whether ``exc`` went through a filter backend's or a paginator's
+    ``filter_queryset`` / ``paginate_queryset`` (django-filter's FilterSet, say)."""
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_name in _QUERY_METHODS:
@@ -121,14 +108,27 @@ def from_drf(detail: Any, request: Any = None, exc: BaseException | None = None)
 
     ``field`` is the dotted path (``items.0.name``) or ``None``; ``pointer``
     the JSON Pointer (``""``: the whole body).  With ``request``, names are
-    the client's; with ``exc`` too, errors in the query string are marked.
+    the client's; with ``exc`` too, errors of query parameters are marked
+    ``"in": "query"``: those of a serializer whose data is
+    ``request.query_params`` itself, and those raised in a filter backend or
+    a paginator.
     """
     out: Details = []
     non_field = (api_settings.NON_FIELD_ERRORS_KEY, NON_FIELD_ERRORS)
     if request is None:
         _walk(detail, None, "", out, non_field, None)
         return out
-    query = exc is not None and from_query(exc, request)
+    # serializer.errors is a ReturnDict (or ReturnList) naming its serializer,
+    # and ValidationError keeps that type: then the serializer's data says
+    # where, and the frames (the dearer look) are walked only for other errors.
+    serializer = getattr(detail, "serializer", None)
+    if serializer is not None:
+        data = getattr(serializer, "initial_data", None)
+        query = isinstance(data, QueryDict) and data is getattr(
+            getattr(request, "_request", request), "GET", None
+        )
+    else:
+        query = exc is not None and _in_query_method(exc)
     _walk(detail, None, "", out, non_field, _naming.for_request(request, query))
     if query:
         for item in out:
