@@ -81,8 +81,8 @@ def _from_api_error(exc: ApiError) -> Problem:
     return problem
 
 
-def _from_validation(exc: drf.ValidationError) -> Problem:
-    found = _details.from_drf(exc.detail)
+def _from_validation(exc: drf.ValidationError, request: Any) -> Problem:
+    found = _details.from_drf(exc.detail, request, exc)
     if found and all(item["code"] == "unique" for item in found):
         fields = sorted({item["field"] for item in found if item["field"]})
         return Problem.for_code("conflict", UNIQUE, details=found, extra={"fields": fields} if fields else {})
@@ -96,7 +96,7 @@ def _required_scopes(detail: Any) -> list[str] | None:
 
 def _from_drf(exc: drf.APIException, request: Any) -> Problem:
     if isinstance(exc, drf.ValidationError):
-        return _from_validation(exc)
+        return _from_validation(exc, request)
     if isinstance(exc, drf.Throttled):
         return Problem.for_code("usage_limit_exceeded").wait(getattr(exc, "wait", None))
     if isinstance(exc, drf.ParseError):
@@ -156,7 +156,7 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, django_exceptions.PermissionDenied):
         return Problem.for_code("access_denied")
     if isinstance(exc, django_exceptions.ValidationError):
-        return Problem.for_code("invalid_request", details=_details.from_django(exc))
+        return Problem.for_code("invalid_request", details=_details.from_django(exc, request))
     if isinstance(exc, django_exceptions.RequestDataTooBig):
         return Problem.for_status(413, TOO_BIG)
     if isinstance(exc, _BAD_REQUEST):
@@ -164,7 +164,9 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, IntegrityError):
         fields = _conflicts.unique_fields(exc)
         if fields is not None:
-            return Problem.for_code("conflict", UNIQUE, extra={"fields": fields})
+            return Problem.for_code(
+                "conflict", UNIQUE, extra={"fields": _details.client_names(fields, request)}
+            )
     wait = _conflicts.unavailable(exc)
     if wait is not None:
         # Busy or unreachable, not broken: the client should retry (RFC 9110 §15.6.4).

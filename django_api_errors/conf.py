@@ -175,6 +175,14 @@ class Settings:
         "str",
         "challenge on a 401 when no authenticator offers one (session-only APIs, `session_expired`)",
     )
+    FIELD_NAMES: Setting[str | None] = Setting(
+        "auto",
+        "str | None",
+        'the names `details[].field`, `pointer` and a 409\'s `fields` use: `"auto"` (camelCase where '
+        'the view uses djangorestframework-camel-case), `"camelCase"`, `None` (the serializer\'s '
+        "names), or the dotted path of a `callable(name) -> str`",
+        convert=lambda value: str(value) if value else None,
+    )
     RETRY_AFTER: Setting[int] = Setting(
         60,
         "int",

@@ -17,12 +17,19 @@ from django_api_errors import codes, conf
 __all__ = ["Detail", "Details", "Problem"]
 
 
-class Detail(TypedDict):
-    """One entry of the body's ``details`` list."""
-
+class _Located(TypedDict):
     field: str | None
     code: str
     message: str
+
+
+# "in" is a Python keyword, hence the functional form for the optional members.
+_Where = TypedDict("_Where", {"pointer": str, "in": str}, total=False)
+
+
+class Detail(_Located, _Where):
+    """One entry of the body's ``details`` list: ``field``, ``code``, ``message``,
+    and ``pointer`` (RFC 6901) or ``in`` (``"query"``)."""
 
 
 Details = list[Detail]

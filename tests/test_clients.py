@@ -241,9 +241,6 @@ def test_problem_details_arrive_typed_from_a_problem_details_server(servers, gen
     assert searched.headers["Content-Type"] == "application/problem+json"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="core: a 428's Problem Details title is precondition_failed's description"
-)
 def test_a_428_title_does_not_say_the_resource_changed(servers):
     _, problem_url = servers
     response = requests.patch(

@@ -36,7 +36,9 @@ def test_nested_serializers_lists_and_dicts(api_client):
 def test_non_field_errors_have_null_field(api_client):
     payload = {"customer": "nobody", "items": [], "tags": [], "meta": {}}
     body = assert_error(api_client.post("/drf/orders/", payload, format="json"), 400, "invalid_request")
-    assert body["details"] == [{"field": None, "code": "invalid", "message": "Orders need a real customer."}]
+    assert body["details"] == [
+        {"field": None, "pointer": "", "code": "invalid", "message": "Orders need a real customer."}
+    ]
 
 
 def test_wrong_top_level_type(api_client):
@@ -46,11 +48,15 @@ def test_wrong_top_level_type(api_client):
 
 def test_nested_non_field_errors_stay_on_their_path():
     detail = {"items": [{}, {"non_field_errors": [ErrorDetail("bad pair", code="invalid")]}]}
-    assert details.from_drf(detail) == [{"field": "items.1", "code": "invalid", "message": "bad pair"}]
+    assert details.from_drf(detail) == [
+        {"field": "items.1", "pointer": "/items/1", "code": "invalid", "message": "bad pair"}
+    ]
 
 
 def test_plain_strings_get_code_invalid():
-    assert details.from_drf(["oops"]) == [{"field": None, "code": "invalid", "message": "oops"}]
+    assert details.from_drf(["oops"]) == [
+        {"field": None, "pointer": "", "code": "invalid", "message": "oops"}
+    ]
 
 
 def test_django_validation_error_shapes():
@@ -61,12 +67,12 @@ def test_django_validation_error_shapes():
         }
     )
     assert details.from_django(error) == [
-        {"field": "title", "code": "max_length", "message": "Too long (5)."},
-        {"field": None, "code": "pair", "message": "Bad pair."},
+        {"field": "title", "pointer": "/title", "code": "max_length", "message": "Too long (5)."},
+        {"field": None, "pointer": "", "code": "pair", "message": "Bad pair."},
     ]
     assert details.from_django(ValidationError(["a", "b"])) == [
-        {"field": None, "code": "invalid", "message": "a"},
-        {"field": None, "code": "invalid", "message": "b"},
+        {"field": None, "pointer": "", "code": "invalid", "message": "a"},
+        {"field": None, "pointer": "", "code": "invalid", "message": "b"},
     ]
 
 
@@ -79,7 +85,18 @@ def test_thousand_errors_all_reported(api_client):
 def test_a_message_outside_a_list_is_one_entry():
     detail = {"title": ErrorDetail("Too long.", code="max_length"), "items": [{"qty": "Too few."}]}
     assert details.from_drf(detail) == [
-        {"field": "title", "code": "max_length", "message": "Too long."},
-        {"field": "items.0.qty", "code": "invalid", "message": "Too few."},
+        {"field": "title", "pointer": "/title", "code": "max_length", "message": "Too long."},
+        {"field": "items.0.qty", "pointer": "/items/0/qty", "code": "invalid", "message": "Too few."},
     ]
-    assert details.from_drf("Just text.") == [{"field": None, "code": "invalid", "message": "Just text."}]
+    assert details.from_drf("Just text.") == [
+        {"field": None, "pointer": "", "code": "invalid", "message": "Just text."}
+    ]
+
+
+def test_a_list_mixing_messages_and_objects():
+    detail = {"f": [ErrorDetail("first", code="a"), {"x": [ErrorDetail("inner", code="b")]}], "g": ["last"]}
+    assert details.from_drf(detail) == [
+        {"field": "f", "pointer": "/f", "code": "a", "message": "first"},
+        {"field": "f.1.x", "pointer": "/f/1/x", "code": "b", "message": "inner"},
+        {"field": "g", "pointer": "/g", "code": "invalid", "message": "last"},
+    ]

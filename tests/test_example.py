@@ -49,7 +49,12 @@ def test_partial_update_cannot_store_a_checklist_item_without_text(alice):
     response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"done": True}]}, format="json")
     body = assert_error(response, 400, "invalid_request")
     assert body["details"] == [
-        {"field": "checklist.0.text", "code": "required", "message": "This field is required."}
+        {
+            "field": "checklist.0.text",
+            "pointer": "/checklist/0/text",
+            "code": "required",
+            "message": "This field is required.",
+        }
     ]
     response = alice.patch(f"/api/notes/{welcome.pk}/", {"checklist": [{"text": "milk"}]}, format="json")
     assert response.status_code == 200
@@ -115,3 +120,31 @@ def test_note_text_asks_what_the_notes_api_asks(alice):
     assert shown.json() == {"title": "Welcome", "body": welcome.body}
     assert_error(text_of(999999999, "alice-rw"), 404, "not_found")
     assert_error(text_of(welcome.pk, "alice-rw", method="post"), 405, "invalid_request", headers=("Allow",))
+
+
+def test_camel_case_notes_name_fields_as_sent(alice):
+    payload = {"title": "", "checklist": [{"done": True}], "labels": {"dueDate": "x" * 31}}
+    body = assert_error(alice.post("/api/camel-notes/", payload, format="json"), 400, "invalid_request")
+    assert {(d["field"], d["pointer"]) for d in body["details"]} == {
+        ("title", "/title"),
+        ("checklist.0.text", "/checklist/0/text"),
+        ("labels.dueDate", "/labels/dueDate"),
+    }
+    created = alice.post(
+        "/api/camel-notes/", {"title": "Camel", "labels": {"dueDate": "soon"}}, format="json"
+    )
+    assert created.status_code == 201
+    assert "ownerName" in created.json()
+
+
+def test_camel_case_notes_mark_filter_errors_as_query(alice):
+    body = assert_error(alice.get("/api/camel-notes/?updated_after=yesterday"), 400, "invalid_request")
+    assert body["details"] == [
+        {"field": "updated_after", "in": "query", "code": "invalid", "message": "Enter a valid date/time."}
+    ]
+    assert alice.get("/api/camel-notes/?updated_after=2020-01-01T00:00:00Z").status_code == 200
+
+
+def test_comment_filter_errors_are_marked_query(alice):
+    body = assert_error(alice.get("/api/comment-refs/?note=0"), 400, "invalid_request")
+    assert [(d["field"], d["in"]) for d in body["details"]] == [("note", "query")]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("conditional/", include("tests.conditional_views")),
     path("authn/", include("tests.auth_urls")),
     path("trace/", include("tests.trace_views")),
+    path("naming/", include("tests.naming_views")),
 ]
 
 handler400 = "django_api_errors.views.bad_request"

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent
+from drf_spectacular.settings import spectacular_settings
 
 from django_api_errors import codes
 
@@ -22,6 +23,13 @@ CODE_ENUM = "ErrorCode"
 RESERVED = frozenset({ERROR, DETAIL, PROBLEM, CODE_ENUM})
 
 REQUEST_ID_TEXT = _("The request's id, also in the X-Request-ID header.")
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` or null: ``nullable`` in OpenAPI 3.0, a type list in 3.1 (which dropped it)."""
+    if str(spectacular_settings.OAS_VERSION).startswith("3.0"):
+        return {**schema, "nullable": True}
+    return {**schema, "type": [schema["type"], "null"]}
 
 
 def _string(description: Any, **extra: Any) -> dict[str, Any]:
@@ -88,13 +96,15 @@ def _detail_schema() -> dict[str, Any]:
         "type": "object",
         "description": force_str(_("One field error of the request.")),
         "properties": {
-            "field": _string(
-                _("The field's path (items.0.name); null for the whole request."), nullable=True
+            "field": _nullable(
+                _string(
+                    _("The field's path (items.0.name) in the client's names; null for the whole request.")
+                )
             ),
             "code": _string(_("Machine-readable reason, e.g. required or max_length.")),
             "message": _string(_("Human-readable message.")),
             "pointer": _string(_("The field as a JSON Pointer (RFC 6901) into the request body.")),
-            "in": _string(_("Where the field was sent when not in the body, e.g. query.")),
+            "in": _string(_("Where the field was sent when not in the body, e.g. query."), enum=["query"]),
         },
         "required": ["field", "code", "message"],
     }

@@ -23,6 +23,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ComponentRegistry, force_instance, is_serializer
 from rest_framework import serializers
 
+from django_api_errors import _details as details
 from django_api_errors import conf
 from django_api_errors.openapi import _contract as contract
 from django_api_errors.openapi import _inspection as inspection
@@ -124,13 +125,11 @@ def error_responses(
     return responses
 
 
-def _sample_details(serializer: Any) -> Details | None:
+def _sample_details(serializer: Any, view: Any = None) -> Details | None:
     """A realistic ``details`` entry: the first required field of the body, missing."""
     for name, item in serializer.fields.items():
         if item.required and not item.read_only and "required" in item.error_messages:
-            return [
-                {"field": name, "code": "required", "message": force_str(item.error_messages["required"])}
-            ]
+            return [details.entry(name, "required", force_str(item.error_messages["required"]), view)]
     return None
 
 
@@ -156,7 +155,7 @@ class ErrorResponsesMixin:
         )
         parsers = inspection.view_components(self.view, "get_parsers", "parser_classes")
         extra = {"invalid_content_type": {"supported_media_types": [p.media_type for p in parsers]}}
-        sample = _sample_details(serializer) if serializer is not None else None
+        sample = _sample_details(serializer, self.view) if serializer is not None else None
         throttled = inspection.sends_ratelimit_headers(self.view)
         responses = operation.setdefault("responses", {})
         self._add_contract(operation, responses, detail_route, throttled)

@@ -6,6 +6,7 @@ from example_project.notes import views
 router = DefaultRouter(trailing_slash=True)
 router.register("notes", views.NoteViewSet)
 router.register("shared-notes", views.SharedNoteViewSet, basename="shared-note")
+router.register("camel-notes", views.CamelNoteViewSet, basename="camel-note")
 router.register("comments", views.CommentViewSet)
 router.register("comment-refs", views.CommentRefViewSet, basename="comment-ref")
 

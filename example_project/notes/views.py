@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from django_filters import rest_framework as filters
+from djangorestframework_camel_case.parser import CamelCaseJSONParser
+from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -81,6 +84,30 @@ class CommentViewSet(ConditionalRequestMixin, async_viewsets.ModelViewSet):
     def dispatch(self, request, *args, **kwargs):
         # as_view() copies this mark onto the view function Django checks.
         return super().dispatch(request, *args, **kwargs)
+
+
+class CamelNoteFilter(filters.FilterSet):
+    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
+
+    class Meta:
+        model = Note
+        fields = []
+
+
+@extend_schema(exclude=True)
+class CamelNoteViewSet(NoteViewSet):
+    """The notes in camelCase (djangorestframework-camel-case), filtered by ``?updated_after=``.
+
+    Error bodies name fields as the client sent them (``labels.dueDate``,
+    ``checklist.0.text``), and mark the filter's errors ``"in": "query"``.
+    Left out of the OpenAPI document: drf-spectacular's camelize hook renames
+    every component, and the same Note component serves the snake_case routes.
+    """
+
+    parser_classes = [CamelCaseJSONParser]
+    renderer_classes = [CamelCaseJSONRenderer]
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = CamelNoteFilter
 
 
 class CommentFilter(serializers.Serializer):
