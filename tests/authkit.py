@@ -18,10 +18,10 @@ def needs(module):
     pytest.skip(f"{module} is not installed", allow_module_level=True)
 
 
-def log_in(client, username="alice", password=PASSWORD):
-    """A real session login through the example API; returns the session cookie's value."""
+def log_in(client, username="alice", password=PASSWORD, path="/authn/login/"):
+    """A real session login (tests.auth_views.LogIn, or the example's at ``path``); returns the cookie."""
     response = client.post(
-        "/api/auth/login/", {"username": username, "password": password}, content_type="application/json"
+        path, {"username": username, "password": password}, content_type="application/json"
     )
     assert response.status_code == 200, response.content
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -63,14 +63,29 @@ def client():
 
 
 @pytest.fixture
-def alice(db):
-    """A client of the seeded example API, holding alice's token with every scope."""
-    from django.core.management import call_command
+def problem_negotiation(settings, monkeypatch):
+    """DRF views negotiate application/problem+json (the README's REST_FRAMEWORK setting).
 
-    call_command("seed_demo", stdout=None)
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION="Bearer alice-full")
-    return client
+    APIView reads DEFAULT_CONTENT_NEGOTIATION_CLASS once, when the class is
+    defined, so the views already imported get the class too.
+    """
+    from rest_framework.views import APIView
+
+    from django_api_errors.negotiation import ProblemDetailsNegotiation
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_CONTENT_NEGOTIATION_CLASS": "django_api_errors.negotiation.ProblemDetailsNegotiation",
+    }
+    monkeypatch.setattr(APIView, "content_negotiation_class", ProblemDetailsNegotiation)
+
+
+@pytest.fixture
+def atomic_requests(monkeypatch):
+    """ATOMIC_REQUESTS on the default database, for the tests of rollbacks."""
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
 
 
 @pytest.fixture

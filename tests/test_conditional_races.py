@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.db import connections
 from rest_framework.test import APIClient
 
-from example_project.notes.models import Note
 from tests.conditional_views import HOOKS
+from tests.models import Note
 
 WRITERS = 16
 

@@ -20,7 +20,6 @@ urlpatterns = [
     path("plain/returns-401/", views.returns_401),
     path("plain/returns-json-400/", views.returns_json_error),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/", include("example_project.notes.urls")),
     path("conditional/", include("tests.conditional_views")),
     path("authn/", include("tests.auth_urls")),
 ]

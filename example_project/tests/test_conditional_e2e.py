@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.live import example_api
+from example_project.tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 

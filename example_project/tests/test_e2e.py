@@ -7,8 +7,8 @@ import pytest
 import requests
 
 from example_project.notes import demo
+from example_project.tests.live import example_api
 from tests.conftest import LEAK_MARKERS
-from tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 

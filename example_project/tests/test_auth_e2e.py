@@ -6,7 +6,7 @@ from contextlib import closing
 import pytest
 import requests
 
-from tests.live import example_api
+from example_project.tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from example_project.tests.live import MASTERS, example_api, rss_kib, worker_pids
 from tests.conftest import LEAK_MARKERS
-from tests.live import MASTERS, example_api, rss_kib, worker_pids
 
 pytestmark = pytest.mark.e2e
 

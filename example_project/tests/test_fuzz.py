@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from tests.live import example_api
+from example_project.tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 
