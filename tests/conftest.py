@@ -55,6 +55,32 @@ def assert_problem(response, status, code, *, headers=()):
     return body
 
 
+@pytest.fixture(autouse=True)
+def _isolated_global_state():
+    """Each test starts from the same module state, whatever ran before it (the order is random).
+
+    Registered codes, the settings cache, the active language (LocaleMiddleware
+    leaves the request's language active) and the counts of throttles and
+    django-ratelimit in the local-memory cache.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.utils import translation
+
+    from django_api_errors import codes, conf
+
+    registered = dict(codes._registered)
+    conf._cache.clear()
+    yield
+    codes._registered.clear()
+    codes._registered.update(registered)
+    conf._cache.clear()
+    translation.deactivate()
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
 @pytest.fixture
 def client():
     # Django's client re-raises exceptions it sees through got_request_exception;

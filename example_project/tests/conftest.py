@@ -5,7 +5,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 # The shared fixtures, the Hypothesis profile and the leak scan at the end of the run.
-from tests.conftest import api_client, client, pytest_sessionfinish  # noqa: F401
+from tests.conftest import _isolated_global_state, api_client, client, pytest_sessionfinish  # noqa: F401
 from tests.servers import postgres_server  # noqa: F401
 
 if settings.SETTINGS_MODULE != "example_project.tests.settings":
