@@ -30,9 +30,10 @@ def expire(database, session_key):
         return cursor.rowcount
 
 
-def test_expired_session_under_a_real_server(server):
+def test_expired_session_under_a_real_server(server, request):
     url, database = server
     http = requests.Session()
+    request.addfinalizer(http.close)
     response = http.post(f"{url}/api/auth/login/", json=LOGIN, timeout=10)
     assert response.status_code == 200, response.text
     assert http.get(f"{url}/api/notes/", timeout=10).status_code == 200
