@@ -36,7 +36,7 @@ test: $(STAMP)
 	exit $$status
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy django-stubs djangorestframework-stubs
+	$(BIN)/python -m pip install --quiet "ruff==0.17.6" mypy django-stubs djangorestframework-stubs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
