@@ -1,4 +1,4 @@
-"""ConditionalRequestMixin, one behaviour of the issue per test, through real requests."""
+"""ConditionalRequestMixin on the views of tests/conditional_views.py, through real requests."""
 
 import re
 

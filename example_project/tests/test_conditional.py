@@ -1,4 +1,4 @@
-"""ConditionalRequestMixin, one behaviour of the issue per test, through real requests."""
+"""ConditionalRequestMixin through the example's notes API (seeded, with its tokens and permissions)."""
 
 import re
 from io import StringIO
