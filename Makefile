@@ -56,4 +56,4 @@ bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) bench/.build .pytest_cache .coverage db.sqlite3
+	rm -rf $(VENV) $(BENCH_VENV) .nox bench/.build .pytest_cache .coverage db.sqlite3
