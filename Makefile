@@ -23,8 +23,17 @@ run: $(STAMP)
 demo: $(STAMP)
 	@$(BIN)/python manage.py demo --url http://$(ADDR)
 
+# Two runs: the library's tests on tests/settings.py (the app's defaults), then
+# the example project's on its own settings; coverage adds up over both, and
+# the target fails if either run fails.  The order of tests is random
+# (pytest-randomly): the seed is printed, `PYTEST_ARGS=-p randomly --randomly-seed=N` replays it.
+EXAMPLE_TESTS := --ds=example_project.tests.settings example_project/tests
+
 test: $(STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term-missing $(PYTEST_ARGS)
+	status=0; \
+	$(BIN)/python -m pytest --cov --cov-report= $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m pytest $(EXAMPLE_TESTS) --cov --cov-append --cov-report=term-missing $(PYTEST_ARGS) || status=$$?; \
+	exit $$status
 
 # The sdist and the wheel a release would upload, in dist/, with their metadata checked.
 dist: $(STAMP)
@@ -33,8 +42,9 @@ dist: $(STAMP)
 	$(BIN)/python -m twine check --strict dist/*
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy django-stubs djangorestframework-stubs
+	$(BIN)/python -m pip install --quiet "ruff==0.17.6" mypy django-stubs djangorestframework-stubs
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # The benchmark has its own environment, with the peers it is measured against.
@@ -52,4 +62,4 @@ bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) bench/.build .pytest_cache .coverage db.sqlite3 dist build
+	rm -rf $(VENV) $(BENCH_VENV) .nox bench/.build .pytest_cache .coverage db.sqlite3 dist build

@@ -46,9 +46,9 @@ VIEWS = {
 _non_atomic = transaction.non_atomic_requests(using="default")
 
 urlpatterns = [
-    path("api/", include("example_project.notes.urls")),
     *[path(f"sync/{route}", view.as_view()) for route, view in VIEWS.items()],
     *[path(f"async/{route}", _non_atomic(async_twin(view).as_view())) for route, view in VIEWS.items()],
+    path("authn/", include("tests.auth_urls")),
 ]
 
 handler404 = "django_api_errors.views.page_not_found"

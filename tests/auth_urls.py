@@ -3,6 +3,8 @@ from django.urls import path
 from tests import auth_views as views
 
 urlpatterns = [
+    path("login/", views.LogIn.as_view()),
+    path("logout/", views.LogOut.as_view()),
     path("session/", views.SessionView.as_view()),
     path("open/", views.OpenSessionView.as_view()),
     path("session-or-token/", views.SessionOrTokenView.as_view()),

@@ -4,8 +4,10 @@ The optional packages' classes are named by dotted path and imported when a
 request comes in, so the URLconf loads without them.
 """
 
+from django.contrib.auth import authenticate, login, logout
 from django.utils.module_loading import import_string
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +19,29 @@ from django_api_errors.auth.permissions import HasScope
 def lazy(path):
     """A stand-in for a class in ``authentication_classes``/``permission_classes``."""
     return lambda: import_string(path)()
+
+
+class LogIn(APIView):
+    """A session login, as an application writes one: the session tests need a real cookie."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        user = authenticate(request._request, **request.data)
+        if user is None:
+            raise AuthenticationFailed()
+        login(request._request, user)
+        return Response({"username": user.username})
+
+
+class LogOut(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        logout(request._request)
+        return Response(status=204)
 
 
 class WhoAmI(APIView):

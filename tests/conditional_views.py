@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 
 from django_api_errors.conditional.mixins import ConditionalRequestMixin
 from django_api_errors.exceptions import Conflict
-from example_project.notes.models import Note
+from tests.models import Note
 
 # Called with the instance while a write validates its body: tests use them
 # to act "between" a request's precondition check and its write.

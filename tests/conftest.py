@@ -57,6 +57,32 @@ def assert_problem(response, status, code, *, headers=()):
     return body
 
 
+@pytest.fixture(autouse=True)
+def _isolated_global_state():
+    """Each test starts from the same module state, whatever ran before it (the order is random).
+
+    Registered codes, the settings cache, the active language (LocaleMiddleware
+    leaves the request's language active) and the counts of throttles and
+    django-ratelimit in the local-memory cache.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.utils import translation
+
+    from django_api_errors import codes, conf
+
+    registered = dict(codes._registered)
+    vars(conf.settings).clear()  # the settings cache (see conf.Setting)
+    yield
+    codes._registered.clear()
+    codes._registered.update(registered)
+    vars(conf.settings).clear()  # the settings cache (see conf.Setting)
+    translation.deactivate()
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
 @pytest.fixture
 def client():
     # Django's client re-raises exceptions it sees through got_request_exception;
@@ -65,14 +91,29 @@ def client():
 
 
 @pytest.fixture
-def alice(db):
-    """A client of the seeded example API, holding alice's token with every scope."""
-    from django.core.management import call_command
+def problem_negotiation(settings, monkeypatch):
+    """DRF views negotiate application/problem+json (the README's REST_FRAMEWORK setting).
 
-    call_command("seed_demo", stdout=None)
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION="Bearer alice-full")
-    return client
+    APIView reads DEFAULT_CONTENT_NEGOTIATION_CLASS once, when the class is
+    defined, so the views already imported get the class too.
+    """
+    from rest_framework.views import APIView
+
+    from django_api_errors.negotiation import ProblemDetailsNegotiation
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_CONTENT_NEGOTIATION_CLASS": "django_api_errors.negotiation.ProblemDetailsNegotiation",
+    }
+    monkeypatch.setattr(APIView, "content_negotiation_class", ProblemDetailsNegotiation)
+
+
+@pytest.fixture
+def atomic_requests(monkeypatch):
+    """ATOMIC_REQUESTS on the default database, for the tests of rollbacks."""
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.live import ROOT
+from example_project.tests.live import ROOT
 from tests.servers import unavailable
 
 CLIENTS = ROOT / "tests" / "clients"

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 from rest_framework.views import APIView
 
-from example_project.notes.models import ApiToken, Note
+from tests.models import ApiToken, Note
 from tests.views import _duplicate_note
 
 

@@ -1,25 +1,31 @@
-"""Test settings: the example API plus views that raise each mapped error."""
+"""Library test settings: the installation the README documents, with the app's defaults.
 
-from example_project.settings import *  # noqa: F403
+Nothing here comes from the example project (its tests run on their own
+settings, example_project/tests/settings.py).  A test that needs a setting
+other than the default states it with ``override_settings`` or the
+``settings`` fixture.
+"""
 
-ROOT_URLCONF = "tests.urls"
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "ATOMIC_REQUESTS": True}}
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-RATELIMIT_VIEW_RATE = "3/m"
-LOGGING = {"version": 1, "disable_existing_loggers": False}
-# The suite logs alice in many times a minute from one address; the example's own
-# login rate is tested under gunicorn (tests/test_auth_e2e.py).
-REST_FRAMEWORK = {
-    **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "1000/min"},  # type: ignore[dict-item]  # noqa: F405
-}
-MIDDLEWARE = ["tests.middleware.RecordErrorsMiddleware", *MIDDLEWARE, "tests.middleware.BoomMiddleware"]  # noqa: F405
+from importlib.util import find_spec
 
-# Authentication tests: DRF's tokens, and the optional packages when installed
-# (CI installs them; tests.authkit.needs fails there instead of skipping).
-from importlib.util import find_spec  # noqa: E402
+SECRET_KEY = "tests-only-not-secret"
+ALLOWED_HOSTS = ["testserver"]
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework.authtoken"]  # noqa: F405
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_api_errors",
+    "tests",  # tests/models.py: models the raising and conditional views use
+]
+# The optional integrations, when installed (CI installs them all;
+# tests.authkit.needs fails there instead of skipping).
+if find_spec("drf_spectacular"):
+    INSTALLED_APPS += ["drf_spectacular"]
 if find_spec("rest_framework_simplejwt"):
     INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist"]
     SIMPLE_JWT = {
@@ -32,3 +38,33 @@ if find_spec("rest_framework_simplejwt"):
 if find_spec("oauth2_provider"):
     INSTALLED_APPS += ["oauth2_provider"]
     OAUTH2_PROVIDER = {"SCOPES": {"notes:read": "Read notes", "notes:write": "Write notes"}}
+
+MIDDLEWARE = [
+    "tests.middleware.RecordErrorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_api_errors.middleware.ErrorMiddleware",
+    "tests.middleware.BoomMiddleware",
+]
+ROOT_URLCONF = "tests.urls"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# The installation the README documents: the handler, the CSRF view and (in
+# tests/urls.py) handler400-500.  No API_ERRORS: the app's defaults.
+REST_FRAMEWORK = {"EXCEPTION_HANDLER": "django_api_errors.handlers.exception_handler"}
+if find_spec("drf_spectacular"):
+    # The [openapi] extra's one setting.  It cannot be set per test:
+    # extend_schema and api_view bind the schema class when a view is defined.
+    REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "django_api_errors.openapi.AutoSchema"
+CSRF_FAILURE_VIEW = "django_api_errors.views.csrf_failure"

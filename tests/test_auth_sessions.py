@@ -1,6 +1,6 @@
 """Session authentication: expired and ended sessions answer session_expired.
 
-Every test logs in for real through the example API's login endpoint, with
+Every test logs in for real through a login view (tests.auth_views.LogIn), with
 each of Django's session backends, and expires the session the way it
 expires in production: the clock passes its age, or the session is deleted.
 """
@@ -92,7 +92,7 @@ def test_session_just_before_its_age_is_alive(browser):
 def test_session_ended_by_logout_elsewhere(backend, browser):
     stolen = Client(raise_request_exception=False)
     stolen.cookies[settings.SESSION_COOKIE_NAME] = browser.cookies[settings.SESSION_COOKIE_NAME].value
-    assert browser.post("/api/auth/logout/").status_code == 204
+    assert browser.post("/authn/logout/").status_code == 204
     assert_session_expired(stolen.get("/authn/session/"))
 
 

@@ -1,16 +1,14 @@
-"""Token authentication: DRF's tokens, the app's expiring tokens, the example's bearer tokens."""
+"""Token authentication: DRF's tokens and the app's expiring tokens."""
 
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from freezegun import freeze_time
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from example_project.notes.models import ApiToken, Note
-from tests.authkit import PASSWORD, log_in
+from tests.authkit import PASSWORD
 from tests.conftest import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -103,46 +101,3 @@ def test_expiring_token_missing_gets_a_bare_challenge(api):
     response = get(api, "/authn/expiring-token/")
     assert_error(response, 401, "unauthorized_client")
     assert response["WWW-Authenticate"] == "Token"
-
-
-# The example's bearer tokens (a subclass with its own model and expiry) and scopes.
-
-
-@pytest.fixture
-def seeded():
-    call_command("seed_demo", stdout=None)
-
-
-@pytest.mark.parametrize(
-    ("key", "code"), [("alice-expired", "session_expired"), ("revoked", "unauthorized_client")]
-)
-def test_example_bearer_tokens(api, seeded, key, code):
-    response = get(api, "/api/notes/", f"Bearer {key}")
-    assert_error(response, 401, code)
-    assert response["WWW-Authenticate"] == 'Bearer realm="notes", error="invalid_token"'
-
-
-def test_example_missing_scope(api, seeded):
-    note = Note.objects.get(title="Welcome")
-    response = get(api, "/api/notes/", "Bearer alice-rw")
-    assert response.status_code == 200
-    response = api.delete(f"/api/notes/{note.pk}/")
-    body = assert_error(response, 403, "insufficient_scope", headers=("WWW-Authenticate",))
-    assert body["scope"] == "notes:delete"
-    assert response["WWW-Authenticate"] == 'Bearer error="insufficient_scope", scope="notes:delete"'
-
-
-def test_example_scopes_do_not_limit_sessions(seeded):
-    # A session is the user themself, not a token acting for them.
-    client = APIClient(raise_request_exception=False)
-    log_in(client, password="alice-password")
-    created = client.post("/api/notes/", {"title": "by session"}, format="json")
-    assert created.status_code == 201, created.content
-    assert client.delete(f"/api/notes/{created.json()['id']}/").status_code == 204
-
-
-def test_example_token_expiring_now(api, seeded):
-    ApiToken.objects.filter(key="alice-rw").update(expires=timezone.now() + timedelta(minutes=5))
-    assert get(api, "/api/notes/", "Bearer alice-rw").status_code == 200
-    with freeze_time(timezone.now() + timedelta(minutes=6)):
-        assert_error(get(api, "/api/notes/", "Bearer alice-rw"), 401, "session_expired")

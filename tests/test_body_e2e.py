@@ -5,7 +5,7 @@ import json
 import pytest
 import requests
 
-from tests.live import example_api
+from example_project.tests.live import example_api
 from tests.test_body import chunked, raw_http
 
 pytestmark = pytest.mark.e2e

@@ -36,8 +36,11 @@ def test_hook_adds_members(client, kind):
     assert body["support"].endswith(body["request_id"]) and body["status"] == 404
 
 
-@override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.replace_body"})
+@override_settings(
+    API_ERRORS={"BODY_HOOK": "tests.test_body_hook.replace_body", "ERROR_URI": "https://example.com/e#{code}"}
+)
 def test_hook_may_return_a_new_body(client):
+    # The body the hook received had error_uri (ERROR_URI is set); the new one has not.
     body = assert_error(client.get("/drf/raise/precondition_failed/"), 412, "precondition_failed")
     assert body["code"] == "precondition_failed" and "error_uri" not in body
 
@@ -75,11 +78,15 @@ def test_unimportable_hook_is_reported_by_checks():
     assert [m.id for m in check_settings()] == ["django_api_errors.E002"]
 
 
-def test_hook_is_not_applied_to_problem_details(client):
+@pytest.mark.parametrize("kind", ["drf", "plain"])
+def test_hook_is_not_applied_to_problem_details(client, problem_negotiation, kind):
     with override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.add_support_link"}):
-        response = client.get("/drf/raise/drf_not_found/", HTTP_ACCEPT="application/problem+json")
-    body = assert_problem(response, 404, "not_found")
-    assert "support" not in body and "status" in body
+        problem = client.get(f"/{kind}/raise/drf_not_found/", HTTP_ACCEPT="application/problem+json")
+        plain = client.get(f"/{kind}/raise/drf_not_found/")
+    body = assert_problem(problem, 404, "not_found")
+    assert "support" not in body
+    # The same request as JSON does get the hook's member: the hook was active.
+    assert assert_error(plain, 404, "not_found")["support"].endswith(plain["X-Request-ID"])
 
 
 @override_settings(API_ERRORS={"BODY_HOOK": "tests.test_body_hook.broken_hook"})

@@ -69,10 +69,9 @@ def test_recursion_outside_a_parser_is_a_server_error():
     def recurse(n):
         return recurse(n + 1)
 
-    try:
+    with pytest.raises(RecursionError) as raised:
         recurse(0)
-    except RecursionError as exc:
-        assert classify(exc).code == "server_error"
+    assert classify(raised.value).code == "server_error"
 
 
 def test_insufficient_scope_without_scopes():

@@ -17,8 +17,8 @@ import requests
 
 from django_api_errors import codes
 from django_api_errors.openapi._components import component_name
+from example_project.tests.live import example_api
 from tests.generators import compile_typescript, python_client, require_generators, typescript_types
-from tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 

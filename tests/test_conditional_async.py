@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from example_project.notes.models import Note
 from tests.asynckit import assert_same_answer, send
+from tests.models import Note
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_every_failing_precondition_is_the_same_412(note, meta):
 @pytest.mark.parametrize(("method", "body"), WRITES, ids=[m for m, _ in WRITES])
 def test_writes_without_if_match_are_428_when_required(note, method, body):
     url = f"{note.pk}/"
-    with override_settings(API_ERRORS={**settings.API_ERRORS, "REQUIRE_IF_MATCH": True}):
+    with override_settings(API_ERRORS={**getattr(settings, "API_ERRORS", {}), "REQUIRE_IF_MATCH": True}):
         asynchronous = send("async", method, prefix("async", "versioned") + url, body)
         sync = send("sync", method, prefix("sync", "versioned") + url, body)
     assert asynchronous.status_code == 428

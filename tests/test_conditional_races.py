@@ -23,8 +23,8 @@ from django.db import connections
 from django.test import AsyncClient
 from rest_framework.test import APIClient
 
-from example_project.notes.models import Note
 from tests.conditional_views import HOOKS
+from tests.models import Note
 
 WRITERS = 16
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.live import free_port, wait_for_port
+from example_project.tests.live import free_port, wait_for_port
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -23,8 +23,7 @@ from rest_framework.views import APIView
 from django_api_errors import codes
 from django_api_errors.openapi import _inspection as inspection
 from django_api_errors.openapi.decorators import declares_errors
-from example_project.notes.models import ApiToken, Comment, Note
-from example_project.notes.serializers import CommentSerializer
+from tests.models import ApiToken, Comment, Note
 from tests.schema_helpers import assert_examples_match, error_codes, responses, schema_for
 
 
@@ -54,6 +53,7 @@ def test_open_view_documents_only_what_any_request_can_get():
 class SessionForm(APIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]  # no multipart: no 413
 
     def get(self, request):
         return Response({})
@@ -344,6 +344,14 @@ def test_models():
     assert not inspection.has_unique_values(Comment)
     assert inspection.has_protected_relations(Note)
     assert not inspection.has_protected_relations(Comment)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.HiddenField(default=serializers.CurrentUserDefault())
+
+    class Meta:
+        model = Comment
+        fields = ["id", "ref", "note", "author", "text"]
 
 
 def test_model_from_the_serializer_when_the_view_has_no_queryset():

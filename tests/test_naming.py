@@ -111,12 +111,11 @@ def test_ignore_fields_and_ignore_keys_as_the_renderer(api_client):
 
 def test_unique_conflict_names_camel_fields(api_client):
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
-    from example_project.notes.models import ApiToken
+    from tests.models import ApiToken
 
     user = get_user_model().objects.create(username="u")
-    ApiToken.objects.create(key="taken", user=user, expires=timezone.now())
+    ApiToken.objects.create(key="taken", user=user)
     good = {
         "firstName": "Ada",
         "homeAddress": {"streetLine1": "x", "zipCode": "12345"},
@@ -148,7 +147,7 @@ def test_integrity_error_fields_and_django_validation_error(api_client):
     ]
 
 
-def test_problem_details_carry_the_pointers(api_client):
+def test_problem_details_carry_the_pointers(api_client, problem_negotiation):
     response = api_client.post("/naming/camel/", BAD, format="json", HTTP_ACCEPT="application/problem+json")
     body = assert_problem(response, 400, "invalid_request")
     assert paths(body) == CAMEL

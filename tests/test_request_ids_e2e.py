@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.live import example_api, gunicorn
+from example_project.tests.live import example_api, gunicorn
 
 pytestmark = pytest.mark.e2e
 

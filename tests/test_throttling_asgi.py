@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.live import example_api
+from example_project.tests.live import example_api
 from tests.servers import redis_server  # noqa: F401 - the session fixture
 from tests.throttle_helpers import parse_list
 

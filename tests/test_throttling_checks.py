@@ -43,8 +43,8 @@ def test_unfit_cache_warns_without_debug(backend, tmp_path):
 
 
 def test_throttles_of_views_are_checked_too():
-    # The example's search view throttles with ScopedRateThrottle on locmem.
-    with override_settings(DEBUG=False):
+    # tests.views.ScopedThrottledView throttles with ScopedRateThrottle on locmem.
+    with override_settings(DEBUG=False, ROOT_URLCONF="tests.urls_throttled"):
         found = _w004(check_throttle_caches())
     assert any("ScopedRateThrottle" in m.msg for m in found)
 

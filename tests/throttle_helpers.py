@@ -60,6 +60,15 @@ class StockLowered(drf.AnonRateThrottle):
     rate = "2/min"
 
 
+class NoWait(drf.AnonRateThrottle):
+    """DRF's throttle with no answer to ``wait()``."""
+
+    rate = "3/min"
+
+    def wait(self):
+        return None
+
+
 class Hello(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -77,10 +86,15 @@ class StockHello(Hello):
     throttle_classes = [StockLowered]
 
 
+class NoWaitHello(Hello):
+    throttle_classes = [NoWait]
+
+
 urlpatterns = [
     path("hello/", Hello.as_view()),
     path("burst/", BurstHello.as_view()),
     path("stock/", StockHello.as_view()),
+    path("no-wait/", NoWaitHello.as_view()),
 ]
 
 

@@ -24,7 +24,6 @@ urlpatterns = [
     path("plain/echo/", views.echo_body),
     path("drf/echo/", views.EchoAPIView.as_view()),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/", include("example_project.notes.urls")),
     path("conditional/", include("tests.conditional_views")),
     path("authn/", include("tests.auth_urls")),
     path("trace/", include("tests.trace_views")),

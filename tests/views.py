@@ -17,10 +17,11 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from django_api_errors import exceptions as api
-from example_project.notes.models import Comment, Note
+from tests.models import Comment, Note
 
 
 def _user(name="alice"):
@@ -88,6 +89,7 @@ RAISES = {
 
 
 class RaiseAPIView(APIView):
+    renderer_classes = [JSONRenderer]  # an API without the browsable renderer
     permission_classes = [AllowAny]
     authentication_classes = []
 
@@ -136,6 +138,18 @@ class OrderView(APIView):
         serializer = OrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(serializer.validated_data, status=201)
+
+
+class ScopedThrottledView(APIView):
+    """Throttled by its view only (no DEFAULT_THROTTLE_CLASSES): what the W004 check must find."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "search"
+
+    def get(self, request):
+        return Response({"ok": True})
 
 
 class SessionOnlyView(APIView):

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+import rest_framework
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from tests.conftest import LEAK_MARKERS
 
 pytestmark = pytest.mark.django_db
 
+DRF = tuple(int(part) for part in rest_framework.VERSION.split(".")[:2])
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 HEADER_SAFE = re.compile(r"[\x21-\x7e ]*")
 
@@ -141,7 +143,9 @@ def test_paths_and_queries(alice, segment, query):
             415,
         ),
         (b"&".join(b"f%d=1" % i for i in range(2000)), "application/x-www-form-urlencoded", 415),
-        (b'{"title": "' + b"x" * 3_000_000 + b'"}', "application/json", 413),
+        # DRF applies DATA_UPLOAD_MAX_MEMORY_SIZE to parsed bodies from 3.18 on (413);
+        # before, the body parses and the serializer refuses the title (400).
+        (b'{"title": "' + b"x" * 3_000_000 + b'"}', "application/json", 413 if DRF >= (3, 18) else 400),
         (b'{"title": "x"}', "application/vnd.unknown+json", 415),
     ],
 )

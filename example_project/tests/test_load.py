@@ -2,14 +2,16 @@
 
 import itertools
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import pytest
 import requests
 
+from example_project.tests.live import MASTERS, example_api, rss_kib, worker_pids
 from tests.conftest import LEAK_MARKERS
-from tests.live import MASTERS, example_api, rss_kib, worker_pids
 
 pytestmark = pytest.mark.e2e
 
@@ -54,15 +56,21 @@ def well_formed(response: requests.Response) -> None:
 
 
 def test_mixed_burst_stays_well_formed_without_memory_growth(tmp_path):
-    with example_api(tmp_path, workers=WORKERS) as url:
-        local = requests.Session()
-        sessions = [requests.Session() for _ in range(THREADS)]
+    with example_api(tmp_path, workers=WORKERS) as url, ExitStack() as opened:
+        # One keep-alive session per thread (a Session is not shared between
+        # threads), all closed when the test ends.
+        per_thread = threading.local()
+        lock = threading.Lock()
+
+        def session() -> requests.Session:
+            if not hasattr(per_thread, "http"):
+                with lock:
+                    per_thread.http = opened.enter_context(requests.Session())
+            return per_thread.http
 
         def send(index: int):
             method, path, headers, body = MIX[index % len(MIX)]
-            response = sessions[index % THREADS].request(
-                method, url + path, headers=headers, data=body, timeout=30
-            )
+            response = session().request(method, url + path, headers=headers, data=body, timeout=30)
             well_formed(response)
             return response.status_code
 
@@ -79,7 +87,6 @@ def test_mixed_burst_stays_well_formed_without_memory_growth(tmp_path):
         statuses = burst([next(counter) for _ in range(TOTAL)])
         elapsed = time.monotonic() - started
         after = {pid: rss_kib(pid) for pid in workers}
-        local.close()
 
     growth = {pid: after[pid] - before[pid] for pid in workers}
     print(

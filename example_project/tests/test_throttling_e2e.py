@@ -23,7 +23,7 @@ from tests.servers import RedisServer, free_port, require_program
 from tests.throttle_helpers import parse_list
 
 pytestmark = [pytest.mark.redis, pytest.mark.e2e]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = {"Authorization": "Bearer alice-rw", "Accept": "application/json"}
 # A day-long window: a burst of a few seconds cannot straddle its edge
 # except in the seconds around midnight UTC.

@@ -6,8 +6,8 @@ import re
 import pytest
 import requests
 
+from example_project.tests.live import example_api
 from tests.conftest import LEAK_MARKERS
-from tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from example_project.notes import demo
+from example_project.tests.live import ROOT, SERVERS, example_api, free_port
 from tests.conftest import LEAK_MARKERS
-from tests.live import ROOT, SERVERS, example_api, free_port
 
 pytestmark = pytest.mark.e2e
 

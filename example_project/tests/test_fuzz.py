@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.live import example_api
+from example_project.tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ from contextlib import closing
 import pytest
 import requests
 
-from tests.live import example_api
+from example_project.tests.live import example_api
 
 pytestmark = pytest.mark.e2e
 
@@ -31,9 +31,10 @@ def expire(database, session_key):
         return cursor.rowcount
 
 
-def test_expired_session_under_a_real_server(server):
+def test_expired_session_under_a_real_server(server, request):
     url, database = server
     http = requests.Session()
+    request.addfinalizer(http.close)
     response = http.post(f"{url}/api/auth/login/", json=LOGIN, timeout=10)
     assert response.status_code == 200, response.text
     assert http.get(f"{url}/api/notes/", timeout=10).status_code == 200

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.live import SERVERS, example_api
+from example_project.tests.live import SERVERS, example_api
 
 pytestmark = pytest.mark.e2e
 
