@@ -167,10 +167,7 @@ def for_request(request: Any, query: bool = False) -> Renamer | None:
     """:func:`for_view` for the DRF view handling ``request``, if any."""
     context = getattr(request, "parser_context", None)
     view = context.get("view") if context else None
-    # for_view(), inlined: this runs on every validation error.
-    cache = _query if query else _body
-    try:
-        return cache[type(view)]
+    try:  # the cached case inline: this runs on every validation error
+        return (_query if query else _body)[type(view)]
     except KeyError:
-        found = cache[type(view)] = _resolve(view, query)
-        return found
+        return for_view(view, query)

@@ -1,11 +1,11 @@
-"""Against the example under gunicorn: a chunked PATCH is applied, a slashless POST is repeated once."""
+"""Against the example under gunicorn and uvicorn: a chunked PATCH is applied, a slashless POST is repeated once."""
 
 import json
 
 import pytest
 import requests
 
-from example_project.tests.live import example_api
+from example_project.tests.live import SERVERS, example_api
 from tests.test_body import chunked, raw_http
 
 pytestmark = pytest.mark.e2e
@@ -13,9 +13,11 @@ pytestmark = pytest.mark.e2e
 TOKEN = {"Authorization": "Bearer alice-rw"}
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    with example_api(tmp_path_factory.mktemp("body"), workers=2) as url:
+@pytest.fixture(scope="module", params=SERVERS)
+def base_url(request, tmp_path_factory):
+    with example_api(
+        tmp_path_factory.mktemp(f"body-{request.param}"), workers=2, server=request.param
+    ) as url:
         yield url
 
 
