@@ -298,7 +298,9 @@ def test_api_clients_get_the_documented_body(server: tuple[str, bool], accept: s
     documented(api.get(f"{url}/nope/", timeout=10), 404, "not_found")
     documented(api.get(f"{url}/api/products/999/", timeout=10), 404, "not_found")
     body = documented(api.post(f"{url}/api/products/", json={"name": ""}, timeout=10), 400, "invalid_request")
-    assert body["details"] == [{"field": "name", "code": "blank", "message": "This field may not be blank."}]
+    assert body["details"] == [
+        {"field": "name", "pointer": "/name", "code": "blank", "message": "This field may not be blank."}
+    ]
     refused = api.get(f"{url}/api/private/", timeout=10)
     documented(refused, 401, "unauthorized_client")
     assert refused.headers["WWW-Authenticate"]

@@ -22,3 +22,5 @@ LOGGING = {
     },
     "root": {"handlers": ["file"], "level": "INFO"},
 }
+# Served by gunicorn on 127.0.0.1, not through the test client's "testserver".
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -1,7 +1,6 @@
 """Session login against the example API under gunicorn, with a real HTTP client."""
 
 import sqlite3
-import time
 from contextlib import closing
 
 import pytest
@@ -75,9 +74,6 @@ def test_password_guessing_meets_the_login_throttle(server):
     """The example's login rate (10/min per account name and address) under a real server."""
     url, _ = server
     login = f"{url}/api/auth/login/"
-    # The window is a fixed minute: do not let the guesses straddle two of them.
-    if 60 - time.time() % 60 < 5:
-        time.sleep(60 - time.time() % 60 + 0.2)
     guess = {"username": "bob", "password": "not-bob-password"}
     answers = [requests.post(login, json=guess, timeout=10) for _ in range(10)]
     assert [response.status_code for response in answers] == [401] * 10
@@ -87,7 +83,8 @@ def test_password_guessing_meets_the_login_throttle(server):
     assert refused.status_code == 429
     assert refused.headers["Content-Type"] == "application/json"
     assert refused.json()["error"] == "usage_limit_exceeded"
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # Local memory counts in tenths of the period: up to 60 s plus one 6 s bucket.
+    assert 1 <= int(refused.headers["Retry-After"]) <= 66
     # The right password waits too, so guessing cannot go on; other accounts are not locked out.
     right = requests.post(login, json={"username": "bob", "password": "bob-password"}, timeout=10)
     assert right.status_code == 429 and "sessionid" not in right.cookies

@@ -1,7 +1,7 @@
 """Schemathesis against the example API's own schema, under gunicorn on 127.0.0.1.
 
 Every operation of the served schema, with every check Schemathesis has
-(tests/schemathesis.toml says where and why a few statuses are expected):
+(example_project/tests/schemathesis.toml says where and why a few statuses are expected):
 no 5xx; status codes, content types, headers and bodies as documented;
 schema-valid requests accepted and schema-violating ones refused;
 undeclared methods answered 405.  The
