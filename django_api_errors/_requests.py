@@ -14,7 +14,7 @@ import re
 from contextvars import ContextVar, Token
 from typing import Any
 
-from django_api_errors import _sentry, conf
+from django_api_errors import _headers, _sentry, conf
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z")
 _REQUEST_ID_ATTR = "api_errors_request_id"
@@ -113,4 +113,6 @@ def unbind(request: Any, token: Token[str | None]) -> None:
 
 def set_header(request: Any, response: Any) -> None:
     """Send ``request``'s id in ``REQUEST_ID_HEADER``, on successes as on errors."""
-    response.headers[conf.settings.REQUEST_ID_HEADER] = current_request_id.get() or get_request_id(request)
+    # The id is ASCII by construction: a checked incoming id, or hex.
+    rid = current_request_id.get() or get_request_id(request)
+    _headers.set_ascii(response, ((conf.settings.REQUEST_ID_HEADER, rid),))

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import force_str
 
-from django_api_errors import conf
+from django_api_errors import _headers, conf
 from django_api_errors._requests import get_request_id, new_request_id
 from django_api_errors.problem import Problem
 from django_api_errors.problem_details import PROBLEM_JSON, build_problem_details, wants_problem_details
@@ -75,22 +75,6 @@ def minimal_response(request: Any = None) -> HttpResponse:
     return response
 
 
-def _set_ascii_headers(response: HttpResponse, fields: tuple[tuple[str, str], ...]) -> None:
-    """Set header fields whose names and values are ASCII constants of this module.
-
-    Django checks and encodes every name and value it is given, which is most
-    of what an error response costs beyond DRF's own; these need neither.  The
-    store is private to Django's ResponseHeaders (tests/test_responses.py names
-    it): without it, the public way is taken.
-    """
-    store = getattr(response.headers, "_store", None)
-    for name, value in fields:
-        if isinstance(store, dict):
-            store[name.lower()] = (name, value)
-        else:
-            response.headers[name] = value
-
-
 def cache_safe(response: HttpResponse) -> HttpResponse:
     """Keep shared caches from storing an error or serving it in another format.
 
@@ -101,7 +85,7 @@ def cache_safe(response: HttpResponse) -> HttpResponse:
         patch_vary_headers(response, _VARY)
         response.headers["Cache-Control"] = "no-store"
     else:  # the usual case, a response built here
-        _set_ascii_headers(response, _CACHE_SAFE)
+        _headers.set_ascii(response, _CACHE_SAFE)
     return response
 
 

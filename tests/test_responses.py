@@ -169,7 +169,7 @@ def test_for_code_keeps_a_lazy_description_lazy():
 
 
 def test_djangos_header_store_still_exists_for_the_constant_fields():
-    # responses._set_ascii_headers writes Vary and Cache-Control straight into
+    # _headers.set_ascii writes Vary and Cache-Control straight into
     # ResponseHeaders._store; if Django renames it, the public path is taken.
     from django.http import HttpResponse
 
@@ -185,10 +185,10 @@ def test_djangos_header_store_still_exists_for_the_constant_fields():
 def test_constant_headers_without_the_private_store():
     from types import SimpleNamespace
 
-    from django_api_errors.responses import _set_ascii_headers
+    from django_api_errors._headers import set_ascii
 
     response = SimpleNamespace(headers={})  # a headers mapping with no _store
-    _set_ascii_headers(response, (("Vary", "Accept"),))
+    set_ascii(response, (("Vary", "Accept"),))
     assert response.headers == {"Vary": "Accept"}
 
 
