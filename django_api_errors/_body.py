@@ -34,7 +34,7 @@ def _unannounced(request: HttpRequest) -> bool:
     if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
         return True
     # HTTP/2 and HTTP/3 carry bodies without either header; only ASGI sees them.
-    return isinstance(request, ASGIRequest) and request.method in _BODY_METHODS
+    return isinstance(request, ASGIRequest)
 
 
 def _open_wsgi_input(request: Any) -> bool:
@@ -74,9 +74,10 @@ def complete(request: HttpRequest) -> Problem | None:
 
     Small bodies are read before the view runs (see :func:`_read_early`).
     """
+    if request.method not in _BODY_METHODS:
+        return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
     if not _unannounced(request):
-        if request.method in _BODY_METHODS:
-            _read_early(request)
+        _read_early(request)
         return None
     if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request):
         return Problem.for_status(411, LENGTH_REQUIRED)

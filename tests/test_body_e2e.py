@@ -43,6 +43,31 @@ def test_a_chunked_patch_is_applied(base_url):
     assert read["title"] == "sent in chunks"
 
 
+@pytest.fixture(scope="module")
+def runserver_url(tmp_path_factory):
+    with example_api(tmp_path_factory.mktemp("body-runserver"), server="runserver") as url:
+        yield url
+
+
+def test_runserver_cannot_say_so_a_chunked_patch_is_refused_not_dropped(runserver_url):
+    # Django's development server does not de-chunk and does not say whether
+    # the body is complete: 411, and the note is left as it was.
+    note = _new_note(runserver_url, "untouched")
+    status, _, body = raw_http(
+        runserver_url,
+        chunked(
+            "PATCH",
+            f"/api/notes/{note['id']}/",
+            json.dumps({"title": "sent in chunks"}).encode(),
+            {**TOKEN, "Content-Type": "application/json"},
+        ),
+    )
+    assert status == 411, body
+    assert json.loads(body)["error"] == "invalid_request"
+    read = requests.get(f"{runserver_url}/api/notes/{note['id']}/", headers=TOKEN, timeout=10).json()
+    assert read["title"] == "untouched" and read["version"] == note["version"]
+
+
 def test_a_chunked_post_creates_what_was_sent(base_url):
     status, _, body = raw_http(
         base_url,

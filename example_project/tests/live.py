@@ -65,6 +65,8 @@ SERVERS = ("gunicorn", "uvicorn")
 
 def server_command(server: str, port: int, workers: int) -> list[str]:
     """The command line that serves the example on 127.0.0.1:``port``."""
+    if server == "runserver":  # Django's development server: one process, threads
+        return [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     if server == "uvicorn":
         return [
             sys.executable, "-m", "uvicorn", "example_project.asgi:application", "--host", "127.0.0.1",
