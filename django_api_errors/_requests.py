@@ -72,7 +72,10 @@ def get_request_id(request: Any) -> str:
         rid = meta.get(key)
         if not (rid and _SAFE_REQUEST_ID.match(rid)):
             traceparent = meta.get("HTTP_TRACEPARENT")
-            rid = (traceparent and conf.settings.TRACEPARENT and trace_id(traceparent)) or new_request_id()
+            # new_request_id(), inlined: this runs on every request.
+            rid = (traceparent and conf.settings.TRACEPARENT and trace_id(traceparent)) or os.urandom(
+                16
+            ).hex()
         try:
             setattr(inner, _REQUEST_ID_ATTR, rid)
         except AttributeError:  # pragma: no cover - exotic request objects

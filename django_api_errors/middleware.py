@@ -41,6 +41,7 @@ __all__ = ["ErrorMiddleware"]
 
 _REPLACED_HEADERS = {"content-type", "content-length", "vary", "cache-control"}
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_BODIES = _UNSAFE  # the methods whose body is read or refused (_body)
 _EXCEPTION_ATTR = "api_errors_exception"
 _common = CommonMiddleware(lambda request: HttpResponseBase())
 
@@ -83,8 +84,11 @@ class ErrorMiddleware:
             return self.__acall__(request)
         token = bind(request)
         try:
-            refused = _body.complete(request)
+            refused = _body.complete(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else self.get_response(request)
+            if response.status_code < 400:  # the common case, in as few calls as possible
+                set_header(request, response)
+                return response
             return self.finish(request, response)
         finally:
             unbind(request, token)
@@ -93,7 +97,7 @@ class ErrorMiddleware:
         get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
         token = bind(request)
         try:
-            refused = _body.complete(request)
+            refused = _body.complete(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else await get_response(request)
             return self.finish(request, response)
         finally:
