@@ -41,8 +41,9 @@ MINIMUM_EXTRAS = [
     "drf-spectacular==0.27.0",
 ]
 
-LIBRARY = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
-EXAMPLE = [*LIBRARY, "--ds=example_project.tests.settings", "example_project/tests", "-m", "not e2e"]
+PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not e2e"]
+LIBRARY = [*PYTEST, "tests"]
+EXAMPLE = [*PYTEST, "--ds=example_project.tests.settings", "example_project/tests"]
 
 
 def _run_suites(session: nox.Session) -> None:
@@ -51,8 +52,11 @@ def _run_suites(session: nox.Session) -> None:
     session.run("python", *EXAMPLE, *session.posargs)
 
 
-def _drf(django: str, drf: str) -> str:
-    return f"djangorestframework=={LOWEST_DRF[django]}" if drf == "lowest" else "djangorestframework"
+def _drf(django: str, drf: str) -> list[str]:
+    if drf == "latest":
+        return ["djangorestframework"]
+    # adrf does not declare its DRF bound: 0.1.14 needs DRF 3.17, 0.1.12 works with 3.15.
+    return [f"djangorestframework=={LOWEST_DRF[django]}", "adrf==0.1.12"]
 
 
 def _tags(python: str, django: str, drf: str) -> list[str]:
@@ -78,12 +82,12 @@ def _tags(python: str, django: str, drf: str) -> list[str]:
 )
 def tests(session: nox.Session, django: str, drf: str) -> None:
     """The library's tests and the example's (without e2e) on one combination."""
-    session.install("-e", ".[test]", DJANGO[django], _drf(django, drf))
+    session.install("-e", ".[test]", DJANGO[django], *_drf(django, drf))
     _run_suites(session)
 
 
 @nox.session(python=PYTHONS[0], tags=["lowest"])
 def minimum_extras(session: nox.Session) -> None:
     """The lowest declared versions of Django, DRF and every optional extra."""
-    session.install("-e", ".[test]", DJANGO["5.2"], _drf("5.2", "lowest"), *MINIMUM_EXTRAS)
+    session.install("-e", ".[test]", DJANGO["5.2"], *_drf("5.2", "lowest"), *MINIMUM_EXTRAS)
     _run_suites(session)

@@ -65,11 +65,13 @@ ASYNC_STACK = [
 def test_no_sync_to_async_around_error_middleware_under_asgi():
     handler = ASGIHandler()  # loads MIDDLEWARE in async mode
     chain = _chain(handler)
-    ours = [item for item in chain if isinstance(item, ErrorMiddleware)]
-    assert len(ours) == 1 and ours[0].async_mode and iscoroutinefunction(ours[0])
+    # sentry-sdk's Django integration (initialised by tests/test_sentry.py) wraps
+    # every middleware in a class of the same name; the real one is its _inner.
+    ours = [getattr(item, "_inner", item) for item in chain if type(item).__name__ == "ErrorMiddleware"]
+    assert len(ours) == 1 and isinstance(ours[0], ErrorMiddleware)
+    assert ours[0].async_mode and iscoroutinefunction(ours[0])
     # Django wraps a sync-only middleware in SyncToAsync; ours is never wrapped.
-    position = chain.index(ours[0])
-    assert not isinstance(chain[position - 1], SyncToAsync)
+    assert not any(isinstance(item, SyncToAsync) for item in chain)
     assert not any(isinstance(item, SyncToAsync) and item.func is ours[0] for item in chain)
 
 
