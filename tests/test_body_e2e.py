@@ -27,19 +27,19 @@ def _new_note(base_url, title):
     return response.json()
 
 
-def test_a_chunked_patch_is_applied(base_url):
-    note = _new_note(base_url, "before")
-    status, headers, body = raw_http(
-        base_url,
-        chunked(
-            "PATCH",
-            f"/api/notes/{note['id']}/",
-            json.dumps({"title": "sent in chunks"}).encode(),
-            {**TOKEN, "Content-Type": "application/json"},
-        ),
+def _chunked_patch(base_url, note, title):
+    """PATCH ``note``'s title with a chunked body; the status, the body, and the note read back."""
+    path = f"/api/notes/{note['id']}/"
+    headers = {**TOKEN, "Content-Type": "application/json"}
+    status, _, body = raw_http(
+        base_url, chunked("PATCH", path, json.dumps({"title": title}).encode(), headers)
     )
+    return status, body, requests.get(f"{base_url}{path}", headers=TOKEN, timeout=10).json()
+
+
+def test_a_chunked_patch_is_applied(base_url):
+    status, body, read = _chunked_patch(base_url, _new_note(base_url, "before"), "sent in chunks")
     assert status == 200, body
-    read = requests.get(f"{base_url}/api/notes/{note['id']}/", headers=TOKEN, timeout=10).json()
     assert read["title"] == "sent in chunks"
 
 
@@ -53,18 +53,9 @@ def test_runserver_cannot_say_so_a_chunked_patch_is_refused_not_dropped(runserve
     # Django's development server does not de-chunk and does not say whether
     # the body is complete: 411, and the note is left as it was.
     note = _new_note(runserver_url, "untouched")
-    status, _, body = raw_http(
-        runserver_url,
-        chunked(
-            "PATCH",
-            f"/api/notes/{note['id']}/",
-            json.dumps({"title": "sent in chunks"}).encode(),
-            {**TOKEN, "Content-Type": "application/json"},
-        ),
-    )
+    status, body, read = _chunked_patch(runserver_url, note, "sent in chunks")
     assert status == 411, body
     assert json.loads(body)["error"] == "invalid_request"
-    read = requests.get(f"{runserver_url}/api/notes/{note['id']}/", headers=TOKEN, timeout=10).json()
     assert read["title"] == "untouched" and read["version"] == note["version"]
 
 
