@@ -35,6 +35,17 @@ READ = ("notes:read",)
 WRITE = ("notes:write",)
 
 
+# The scopes of the notes API, comments included: reading, writing, deleting.
+SCOPES = {
+    "GET": READ,
+    "HEAD": READ,
+    "POST": WRITE,
+    "PUT": WRITE,
+    "PATCH": WRITE,
+    "DELETE": ("notes:delete",),
+}
+
+
 class NoteViewSet(ConditionalRequestMixin, viewsets.ModelViewSet):
     """Notes with ETags: send ``If-Match`` to update or delete without losing others' changes."""
 
@@ -43,14 +54,7 @@ class NoteViewSet(ConditionalRequestMixin, viewsets.ModelViewSet):
     queryset = Note.objects.select_related("owner")
     serializer_class = NoteSerializer
     permission_classes = [permissions.IsAuthenticated, HasScope, OwnerCanWrite]
-    required_scopes = {
-        "GET": READ,
-        "HEAD": READ,
-        "POST": WRITE,
-        "PUT": WRITE,
-        "PATCH": WRITE,
-        "DELETE": ("notes:delete",),
-    }
+    required_scopes = SCOPES
 
 
 class SharedNoteViewSet(NoteViewSet):
@@ -71,14 +75,7 @@ class CommentViewSet(ConditionalRequestMixin, async_viewsets.ModelViewSet):
     queryset = Comment.objects.all()
     serializer_class = CommentSerializer
     permission_classes = [permissions.IsAuthenticated, HasScope, AuthorCanWrite]
-    required_scopes = {
-        "GET": READ,
-        "HEAD": READ,
-        "POST": WRITE,
-        "PUT": WRITE,
-        "PATCH": WRITE,
-        "DELETE": ("notes:delete",),
-    }
+    required_scopes = SCOPES
 
     @transaction.non_atomic_requests
     def dispatch(self, request, *args, **kwargs):
