@@ -129,22 +129,26 @@ def test_burst_and_sustained_larger_wait_wins(client):
     assert client.get("/burst/").status_code == 200
     only_burst = client.get("/burst/")  # the sustained throttle counts it: it passed there
     assert only_burst.status_code == 429 and only_burst["Retry-After"] == "62"
+    # The policy that let it through is left out of RateLimit: its effective window
+    # ends after Retry-After.  RateLimit-Policy still names both.
+    assert parse_list(only_burst["RateLimit"]) == {"burst": {"a": 0, "w": 62}}
+    assert set(parse_list(only_burst["RateLimit-Policy"])) == {"burst", "sustained"}
     both = client.get("/burst/")
     assert_error(both, 429, "usage_limit_exceeded")
     assert both["Retry-After"] == "3860"
-    assert parse_list(both["RateLimit"]) == {"burst": {"r": 0, "t": 62}, "sustained": {"r": 0, "t": 3860}}
+    assert parse_list(both["RateLimit"]) == {"burst": {"a": 0, "w": 62}, "sustained": {"a": 0, "w": 3860}}
 
 
 def test_ratelimit_headers_are_structured_fields(client):
     ok = client.get("/hello/")
     assert parse_list(ok["RateLimit-Policy"]) == {"anon": {"q": 3, "w": 60}}
-    assert parse_list(ok["RateLimit"]) == {"anon": {"r": 2, "t": 62}}
+    assert parse_list(ok["RateLimit"]) == {"anon": {"a": 2, "w": 62}}
     client.get("/hello/")
     client.get("/hello/")
     refused = client.get("/hello/")
     assert refused.status_code == 429
     assert parse_list(refused["RateLimit-Policy"]) == {"anon": {"q": 3, "w": 60}}
-    assert parse_list(refused["RateLimit"]) == {"anon": {"r": 0, "t": 62}}
+    assert parse_list(refused["RateLimit"]) == {"anon": {"a": 0, "w": 62}}
 
 
 def test_ratelimit_headers_switch_off(client, settings):
@@ -158,7 +162,7 @@ def test_sf_string_escapes():
     assert throttling.sf_string('a"b\\c\u00e9') == '"a\\"b\\\\c?"'
     assert parse_list(
         throttling.ratelimit_headers({'we"ird': counting.Window(1, 2, 3, 1, True)})["RateLimit"]
-    ) == {'we"ird': {"r": 1, "t": 1}}
+    ) == {'we"ird': {"a": 1, "w": 1}}
 
 
 def test_rotating_forwarded_for_gets_no_new_bucket(client):

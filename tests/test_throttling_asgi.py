@@ -50,4 +50,4 @@ def test_exact_limit_across_uvicorn_workers(base_url):
     refused = [response for response in responses if response.status_code == 429]
     assert {response.json()["error"] for response in refused} == {"usage_limit_exceeded"}
     assert all(int(r.headers["Retry-After"]) == r.json()["retry_after"] >= 1 for r in refused)
-    assert {parse_list(r.headers["RateLimit"])["search"]["r"] for r in refused} == {0}
+    assert {parse_list(r.headers["RateLimit"])["search"]["a"] for r in refused} == {0}

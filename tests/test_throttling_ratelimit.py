@@ -47,11 +47,11 @@ def test_ratelimit_headers_on_success_and_refusal(client, monkeypatch, path, gro
     first = client.get(path)
     assert first.status_code == 200
     assert parse_list(first["RateLimit-Policy"]) == {group: {"q": 2, "w": 60}}
-    assert parse_list(first["RateLimit"]) == {group: {"r": 1, "t": 17}}
+    assert parse_list(first["RateLimit"]) == {group: {"a": 1, "w": 17}}
     client.get(path)
     refused = client.get(path)
     assert refused.status_code == 429
-    assert parse_list(refused["RateLimit"]) == {group: {"r": 0, "t": 17}}
+    assert parse_list(refused["RateLimit"]) == {group: {"a": 0, "w": 17}}
 
 
 def test_ratelimit_headers_switch_off(client, settings):

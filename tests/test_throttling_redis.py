@@ -103,7 +103,7 @@ def test_redis_stopped_mid_run(client, settings, monkeypatch, fail_open):
         monkeypatch.setattr(Outage, "cache", RedisCache(server.url, {"OPTIONS": TIMEOUTS}))
         first = client.get("/outage/")
         assert first.status_code == 200
-        assert parse_list(first["RateLimit"])["anon"]["r"] == 99
+        assert parse_list(first["RateLimit"])["anon"]["a"] == 99
 
         server.stop()
         during = [client.get("/outage/") for _ in range(3)]
@@ -117,7 +117,7 @@ def test_redis_stopped_mid_run(client, settings, monkeypatch, fail_open):
         server.start()  # same port; the counts were lost with the server
         after = client.get("/outage/")
         assert after.status_code == 200
-        assert parse_list(after["RateLimit"])["anon"]["r"] == 99
+        assert parse_list(after["RateLimit"])["anon"]["a"] == 99
     finally:
         server.cleanup()
 

@@ -158,15 +158,15 @@ def test_retry_after_is_exact_and_a_retry_after_it_passes(backend, client, monke
     monkeypatch.setattr(Frozen, "cache", cache)  # 3/min
     CLOCK.now = 1000.25
     first = client.get("/hello/")
-    assert parse_list(first["RateLimit"])["anon"]["r"] == 2
-    t = parse_list(first["RateLimit"])["anon"]["t"]
-    # r says how many more pass now; t when the one after them does.
+    assert parse_list(first["RateLimit"])["anon"]["a"] == 2
+    window = parse_list(first["RateLimit"])["anon"]["w"]
+    # a says how many more pass now; w when the one after them does.
     assert [client.get("/hello/").status_code for _ in range(2)] == [200, 200]
     refused = client.get("/hello/")
     body = assert_error(refused, 429, "usage_limit_exceeded", headers=("Retry-After",))
     wait = int(refused["Retry-After"])
-    assert wait == body["retry_after"] == t == parse_list(refused["RateLimit"])["anon"]["t"]
-    assert parse_list(refused["RateLimit"])["anon"]["r"] == 0
+    assert wait == body["retry_after"] == window == parse_list(refused["RateLimit"])["anon"]["w"]
+    assert parse_list(refused["RateLimit"])["anon"]["a"] == 0
     # 1060.25 exactly on Redis; the bucket [996, 1002) leaves at 1062 elsewhere.
     assert wait == (60 if kind in EXACT else 62)
     CLOCK.now = 1000.25 + wait - 1

@@ -22,7 +22,7 @@ TEXT = {
     "ETag": _("The strong entity tag of the resource's current version."),
     "Last-Modified": _("When the resource last changed, as an HTTP-date."),
     "Cache-Control": _("Store, but revalidate before reuse."),
-    "RateLimit": _("The quota left: remaining requests (r) and seconds until it resets (t)."),
+    "RateLimit": _("The quota left: requests available (a) within the next w seconds."),
     "RateLimit-Policy": _("The quota: requests (q) per window of w seconds."),
     "Retry-After": _("Seconds to wait before retrying."),
     "WWW-Authenticate": _("The authentication challenge (RFC 9110 §11.6.1)."),

@@ -9,9 +9,10 @@ back later, so concurrent requests all pass; these decide with one atomic
 cache operation (see :mod:`django_api_errors.throttling._counting`), whatever
 the number of workers and hosts.
 
-They also add the ``RateLimit-Policy`` and ``RateLimit`` header fields of
-draft-ietf-httpapi-ratelimit-headers-11 to the view's responses, 2xx and 429
-alike, unless ``API_ERRORS["RATELIMIT_HEADERS"]`` is ``False``.
+They also add the ``RateLimit-Policy`` and ``RateLimit`` header fields to the
+view's responses, 2xx and 429 alike, unless ``API_ERRORS["RATELIMIT_HEADERS"]``
+is ``False``: the syntax of draft-ietf-httpapi-ratelimit-headers after -11
+(``a`` available, ``w`` effective window; docs/throttling.md says which text).
 """
 
 from __future__ import annotations
@@ -88,11 +89,19 @@ def sf_string(value: str) -> str:
 def ratelimit_headers(limits: Mapping[str, counting.Window]) -> dict[str, str]:
     """``RateLimit-Policy`` and ``RateLimit`` for the policies a request met.
 
-    ``t`` is the seconds until one more request would pass: ``Retry-After``
-    when ``r`` is 0, else when the oldest counted request leaves the period.
+    In ``RateLimit``, ``a`` is the quota available and ``w`` the effective
+    window: the seconds until one more request would pass (``Retry-After``
+    when ``a`` is 0), else until the oldest counted request leaves the period.
+    A refused request lists only the policies that refused it, so no effective
+    window ends after its ``Retry-After`` (the largest of their waits).
     """
     policies = [f"{sf_string(name)};q={w.limit};w={w.duration}" for name, w in limits.items()]
-    current = [f"{sf_string(name)};r={w.remaining};t={w.wait}" for name, w in limits.items()]
+    refused = any(not w.allowed for w in limits.values())
+    current = [
+        f"{sf_string(name)};a={w.remaining};w={w.wait}"
+        for name, w in limits.items()
+        if not (refused and w.allowed)
+    ]
     return {"RateLimit-Policy": ", ".join(policies), "RateLimit": ", ".join(current)}
 
 

@@ -21,7 +21,10 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):
 
 
 RATELIMIT = {
-    "RateLimit": {"schema": {"type": "string"}, "description": "The quota left: r requests, t seconds."},
+    "RateLimit": {
+        "schema": {"type": "string"},
+        "description": "The quota left: a requests within w seconds.",
+    },
     "RateLimit-Policy": {"schema": {"type": "string"}, "description": "The quota: q requests per w seconds."},
 }
 

@@ -121,7 +121,7 @@ def test_exact_limit_across_workers_then_redis_outage(stack):
             assert body["error"] == "usage_limit_exceeded"
             assert int(response.headers["Retry-After"]) >= 1
             assert body["retry_after"] == int(response.headers["Retry-After"])
-            assert parse_list(response.headers["RateLimit"])["search"]["r"] == 0
+            assert parse_list(response.headers["RateLimit"])["search"]["a"] == 0
 
     # Redis stops mid-run: each server answers as configured, never 500.
     redis.stop()
@@ -165,4 +165,4 @@ def test_burst_straddling_a_minute_edge_passes_at_most_the_limit(stack):
             math.ceil(started_before + 60 - finished) <= wait <= math.ceil(before_done + 60 - started_after)
         )
         assert response.json()["retry_after"] == wait
-        assert parse_list(response.headers["RateLimit"]) == {"search": {"r": 0, "t": wait}}
+        assert parse_list(response.headers["RateLimit"]) == {"search": {"a": 0, "w": wait}}
