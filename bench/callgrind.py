@@ -12,6 +12,7 @@ compiler; without them this view is skipped.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import re
 import shutil
@@ -58,6 +59,9 @@ def measure(bench: Bench, n: int) -> None:
     library.bench_start()
     for request in cases.REQUESTS:
         bench.loop(request.key, WARMUP)
+        # Every kind starts from a collected heap, so the collections inside
+        # its count do not depend on what the kinds before it left behind.
+        gc.collect()
         library.bench_zero()
         bench.loop(request.key, n)
         library.bench_dump(request.key.encode())

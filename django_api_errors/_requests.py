@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 import re
 from contextvars import ContextVar, Token
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django_api_errors import _headers, _sentry, conf
 
-_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z")
-_REQUEST_ID_ATTR = "api_errors_request_id"
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z").match
+ID_ATTR = "api_errors_request_id"
 
 # W3C Trace Context §3.2: version 00, trace id (32), parent id (16), flags (2),
 # all lowercase hex.  Version ff and any other version are not accepted here.
@@ -28,6 +31,8 @@ _ZERO_PARENT_ID = "0" * 16
 # The id of the request being handled in this context, or None outside one.
 # A context variable, not a thread-local: async views share one thread.
 current_request_id: ContextVar[str | None] = ContextVar("api_errors_request_id", default=None)
+set_current = current_request_id.set
+_urandom = os.urandom
 
 
 def django_request(request: Any) -> Any:
@@ -52,8 +57,20 @@ def trace_id(traceparent: str) -> str | None:
     return match[1]
 
 
-# META keys of the request id header, by header name (built once per name).
-_META_KEYS: dict[str, str] = {}
+def choose(request: Any) -> str:
+    """Choose the id of a Django request that has none yet, and keep it on the request."""
+    meta = getattr(request, "META", {})
+    settings = conf.settings
+    rid = meta.get(settings.request_id_names[2])
+    if not (rid and _SAFE_REQUEST_ID(rid)):
+        traceparent = meta.get("HTTP_TRACEPARENT")
+        # new_request_id(), inlined: this runs on every request.
+        rid = (traceparent and settings.TRACEPARENT and trace_id(traceparent)) or _urandom(16).hex()
+    try:
+        request.api_errors_request_id = rid
+    except AttributeError:  # pragma: no cover - exotic request objects
+        pass
+    return rid
 
 
 def get_request_id(request: Any) -> str:
@@ -62,54 +79,38 @@ def get_request_id(request: Any) -> str:
     Stored on the Django request, so every error of one request shares it.
     """
     inner = getattr(request, "_request", request)
-    rid: str | None = getattr(inner, _REQUEST_ID_ATTR, None)
-    if rid is None:
-        meta = getattr(inner, "META", {})
-        header = conf.settings.REQUEST_ID_HEADER
-        key = _META_KEYS.get(header)
-        if key is None:
-            key = _META_KEYS[header] = "HTTP_" + header.upper().replace("-", "_")
-        rid = meta.get(key)
-        if not (rid and _SAFE_REQUEST_ID.match(rid)):
-            traceparent = meta.get("HTTP_TRACEPARENT")
-            # new_request_id(), inlined: this runs on every request.
-            rid = (traceparent and conf.settings.TRACEPARENT and trace_id(traceparent)) or os.urandom(
-                16
-            ).hex()
-        try:
-            setattr(inner, _REQUEST_ID_ATTR, rid)
-        except AttributeError:  # pragma: no cover - exotic request objects
-            pass
-    return rid
+    return getattr(inner, ID_ATTR, None) or choose(inner)
 
 
 def stored_request_id(request: Any) -> str | None:
     """The id already given to ``request``, without choosing one."""
-    return getattr(django_request(request), _REQUEST_ID_ATTR, None)
+    return getattr(django_request(request), ID_ATTR, None)
 
 
-def bind(request: Any) -> Token[str | None]:
-    """Name ``request``'s id in this context (logs, error trackers) until :func:`unbind`.
+def bind(request: HttpRequest) -> Token[str | None]:
+    """Name the id of ``request`` (a Django request) in this context until :func:`unbind`.
 
-    Two functions rather than a context manager: they run around every request,
-    successes included, and cost less.  Call :func:`unbind` in a ``finally``.
+    Logs and error trackers read it there.  Two functions rather than a
+    context manager, and ``ErrorMiddleware`` inlines them where sentry-sdk is
+    not installed: they run around every request, successes included.  Call
+    :func:`unbind` in a ``finally``.
     """
-    rid = get_request_id(request)
-    token = current_request_id.set(rid)
+    rid = getattr(request, ID_ATTR, None) or choose(request)
+    token = set_current(rid)
     if _sentry.installed:
         try:
-            _sentry.enter(django_request(request), rid)
+            _sentry.enter(request, rid)
         except BaseException:
             current_request_id.reset(token)
             raise
     return token
 
 
-def unbind(request: Any, token: Token[str | None]) -> None:
+def unbind(request: HttpRequest, token: Token[str | None]) -> None:
     """End what :func:`bind` began."""
     try:
         if _sentry.installed:
-            _sentry.leave(django_request(request))
+            _sentry.leave(request)
     finally:
         current_request_id.reset(token)
 
@@ -118,4 +119,5 @@ def set_header(request: Any, response: Any) -> None:
     """Send ``request``'s id in ``REQUEST_ID_HEADER``, on successes as on errors."""
     # The id is ASCII by construction: a checked incoming id, or hex.
     rid = current_request_id.get() or get_request_id(request)
-    _headers.set_ascii(response, ((conf.settings.REQUEST_ID_HEADER, rid),))
+    name, field, _key = conf.settings.request_id_names
+    _headers.set_field(response, name, field, rid)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from functools import cached_property
 from typing import Any, Generic, TypeVar, overload
 
 from django.conf import settings as django_settings
@@ -244,6 +245,12 @@ class Settings:
         dotted="callable(body, problem, request)",
         convert=_hook,
     )
+
+    @cached_property
+    def request_id_names(self) -> tuple[str, str, str]:
+        """``REQUEST_ID_HEADER`` as sent, as Django's header store keys it, and as a ``META`` key."""
+        name = self.REQUEST_ID_HEADER
+        return name, name.lower(), "HTTP_" + name.upper().replace("-", "_")
 
 
 settings = Settings()

@@ -31,7 +31,7 @@ from django.middleware.common import CommonMiddleware
 from django.utils.http import escape_leading_slashes
 from django.utils.log import log_response
 
-from django_api_errors import _body, _logging
+from django_api_errors import _body, _logging, _requests, _sentry, conf
 from django_api_errors._requests import bind, set_header, unbind
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
@@ -82,13 +82,34 @@ class ErrorMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
+        if _sentry.installed:
+            return self.traced(request)
+        # The common case, in as few Python calls as possible: each one costs
+        # about as much as the rest of this method (docs/benchmarks.md).
+        rid = getattr(request, _requests.ID_ATTR, None) or _requests.choose(request)
+        token = _requests.set_current(rid)
+        try:
+            refused = _body.complete(request) if request.method in _BODIES else None
+            response = respond(refused, request) if refused is not None else self.get_response(request)
+            if response.status_code < 400:
+                # _headers.set_field(), inlined.
+                name, field, _meta = conf.settings.request_id_names
+                store = getattr(response.headers, "_store", None)
+                if isinstance(store, dict):
+                    store[field] = (name, rid)
+                else:
+                    response.headers[name] = rid
+                return response
+            return self.finish(request, response)
+        finally:
+            _requests.current_request_id.reset(token)
+
+    def traced(self, request: HttpRequest) -> HttpResponseBase:
+        """``__call__`` with sentry-sdk installed: the request's scope carries its id."""
         token = bind(request)
         try:
             refused = _body.complete(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else self.get_response(request)
-            if response.status_code < 400:  # the common case, in as few calls as possible
-                set_header(request, response)
-                return response
             return self.finish(request, response)
         finally:
             unbind(request, token)

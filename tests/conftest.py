@@ -134,3 +134,17 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
     elif RECORDED:
         print(f"\nleak scan: {len(RECORDED)} error responses, none leaked internals")
+
+
+@pytest.fixture(params=["with sentry-sdk", "without sentry-sdk"])
+def middleware_paths(request, monkeypatch):
+    """Run a test through both of ErrorMiddleware's sync paths.
+
+    Without sentry-sdk it takes its inlined fast path; with it, the one that
+    opens a tracker scope.  The test environment installs sentry-sdk.
+    """
+    from django_api_errors import _sentry
+
+    if request.param == "without sentry-sdk":
+        monkeypatch.setattr(_sentry, "installed", False)
+    return request.param

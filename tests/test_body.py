@@ -13,7 +13,7 @@ from django.test import RequestFactory, override_settings
 from django_api_errors import _body
 from tests.conftest import assert_error
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("middleware_paths")]
 
 CHUNKED = {"HTTP_TRANSFER_ENCODING": "chunked"}
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from tests.conftest import assert_error
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("middleware_paths")]
 
 
 def test_method_not_allowed_from_a_plain_view(client):

@@ -12,7 +12,7 @@ from django_api_errors._requests import current_request_id, get_request_id, trac
 from django_api_errors.middleware import ErrorMiddleware
 from example_project import settings as example_settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("middleware_paths")]
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE}-00f067aa0ba902b7-01"
