@@ -4,9 +4,10 @@ Wall-clock medians on a shared machine move with the neighbours' load;
 instructions executed do not.  Each configuration's worker runs once under
 ``valgrind --tool=callgrind`` with instrumentation off until Django is
 loaded; for each request kind it then zeroes the counters, makes N requests
-through the WSGI handler and dumps the count, by client requests from a
-tiny C helper compiled here.  Needs valgrind, its ``callgrind.h`` and a C
-compiler; without them this view is skipped.
+through the WSGI handler (and, for the ASGI rows, through the ASGI handler)
+and dumps the count, by client requests from a tiny C helper compiled here.
+Needs valgrind, its ``callgrind.h`` and a C compiler; without them this view
+is skipped.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import cases
+from bench import asgi, cases
 
 if TYPE_CHECKING:
     from bench.run import Options
@@ -65,6 +66,11 @@ def measure(bench: Bench, n: int) -> None:
         library.bench_zero()
         bench.loop(request.key, n)
         library.bench_dump(request.key.encode())
+    for request in asgi.REQUESTS:  # the ASGI rows, each status checked
+        bench.asgi.timed(request.key, WARMUP)
+        library.bench_zero()
+        bench.asgi.timed(request.key, n)
+        library.bench_dump(f"{asgi.PREFIX}{request.key}".encode())
 
 
 _TOTALS = re.compile(r"^(?:totals|summary):\s*(\d+)", re.MULTILINE)

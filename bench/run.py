@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bench import cases
+from bench import asgi, cases
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,6 +175,7 @@ class Results:
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     versions: dict[str, str] = field(default_factory=dict)
     wsgi: Samples = field(default_factory=dict)
+    asgi: Samples = field(default_factory=dict)
     handler: Samples = field(default_factory=dict)
     scale: Samples = field(default_factory=dict)
     memory: dict[str, list[dict[str, int]]] = field(default_factory=dict)
@@ -196,6 +197,7 @@ def measure(options: Options) -> Results:
             options.rounds,
             [(r.key, "wsgi", {"key": r.key, "n": options.wsgi_n}, options.wsgi_n) for r in cases.REQUESTS],
         )
+        results.asgi = interleave(workers, options.rounds, asgi.jobs(options))
         results.handler = interleave(
             workers,
             options.rounds,
@@ -343,6 +345,10 @@ def report(results: Results, command: str) -> str:
             row.append("; ".join(verdicts))
             rows.append(row)
         out += table(["request", f"÷ {label(base)}", *(f"÷ {label(p)}" for p in peers), "targets"], rows)
+
+    asgi_lines, asgi_targets = asgi.report(results.asgi, results.instructions, configs)
+    out += asgi_lines
+    targets += asgi_targets
 
     out += [
         "",

@@ -19,7 +19,7 @@ from importlib import metadata
 from itertools import cycle, islice
 from typing import Any, cast
 
-from bench import cases
+from bench import asgi, cases
 
 Write = Callable[[bytes], object]
 
@@ -41,6 +41,14 @@ class Bench:
         self.environs = {request.key: cases.environ(request) for request in cases.REQUESTS}
         self.bodies = {request.key: request.body for request in cases.REQUESTS}
         self._exceptions: dict[str, Exception] = {}
+        self._asgi: asgi.Client | None = None
+
+    @property
+    def asgi(self) -> asgi.Client:
+        """The same project through Django's ASGI handler, made on first use."""
+        if self._asgi is None:
+            self._asgi = asgi.Client()
+        return self._asgi
 
     # -- through the WSGI handler --------------------------------------------
 
@@ -174,11 +182,12 @@ class Bench:
     # -- checks, versions, memory --------------------------------------------
 
     def check(self) -> dict[str, Any]:
-        """Every request gets its status; a body of each, to show what is compared."""
+        """Every request gets its status, through WSGI and ASGI; a body of each, to show what is compared."""
         out: dict[str, Any] = {}
         for request in cases.REQUESTS:
             status, body = self.call(request.key)
             out[request.key] = {"status": status, "expected": request.status, "body": body.decode()[:300]}
+        out.update(self.asgi.check())
         return out
 
     def versions(self, config: cases.Config) -> dict[str, str]:
@@ -232,6 +241,8 @@ def serve(config: cases.Config) -> None:
         reply: Any
         if op == "wsgi":
             reply = bench.wsgi(command["key"], command["n"])
+        elif op == "asgi":
+            reply = bench.asgi.timed(command["key"], command["n"])
         elif op == "handle":
             reply = bench.handle(command["kind"], command["n"], command.get("render", False))
         elif op == "check":

@@ -7,7 +7,9 @@ figure is checked; timing belongs to ``make bench``, not to the suite.
 
 from pathlib import Path
 
-from bench import run
+import pytest
+
+from bench import asgi, cases, run
 
 TINY = [
     "--quick",
@@ -30,6 +32,8 @@ def test_the_benchmark_prints_its_tables(tmp_path, capsys):
     for heading in (
         "### Per response through Django's WSGI handler",
         "### django-api-errors against the others, per response",
+        "### Per response through Django's ASGI handler",
+        "django-api-errors ÷ DRF default under ASGI",
         "### The handler function alone",
         "### Scaling with the number of field errors",
         "### Memory",
@@ -40,6 +44,14 @@ def test_the_benchmark_prints_its_tables(tmp_path, capsys):
     for row in ("| 200 (baseline) |", "| 404 not found |", "| 400 nested |", "| 500 server error |"):
         assert row in text
     assert "| request | DRF default | django-api-errors |" in text
+    # The ASGI section: its rows, and a target per error row (issue 14).
+    asgi = text.split("### Per response through Django's ASGI handler", 1)[1].split("###", 1)[0]
+    for row in ("| 200 (baseline) |", "| 404 not found |", "| 400 five fields |", "| 429 throttled |"):
+        assert row in asgi
+    assert "| 400 nested |" not in asgi
+    for request in ("404 not found", "400 five fields", "429 throttled"):
+        assert f"- ASGI {request}: at most 1.03× DRF default:" in text
+    assert "- ASGI 500 server error: at most 1.10× DRF default:" in text
     assert "drf-standardized-errors" not in text
     # The command shown reproduces the measurement; where it was written is no part of it.
     assert "Command: `make bench BENCH_ARGS='--quick --configs drf_default,django_api_errors" in text
@@ -56,3 +68,20 @@ def test_update_docs_replaces_only_the_results(tmp_path):
 def test_the_docs_have_the_result_markers():
     doc = Path(run.DOCS).read_text()
     assert run.START in doc and run.END in doc
+
+
+def test_a_wrong_asgi_status_stops_the_run():
+    class Answer:
+        async def __call__(self, scope, receive, send):
+            await receive()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"{}"})
+
+    client = asgi.Client(Answer())  # answers 200 to everything
+    try:
+        assert client.timed(cases.OK.key, 2) > 0
+        assert client.check()["asgi-404"] == {"status": 200, "expected": 404, "body": "{}"}
+        with pytest.raises(RuntimeError, match="ASGI 404 answered 200, not 404"):
+            client.timed("404", 2)
+    finally:
+        client.loop.close()
