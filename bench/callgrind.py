@@ -20,6 +20,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,19 +60,20 @@ def measure(bench: Bench, n: int) -> None:
     library = ctypes.CDLL(str(LIBRARY))
     library.bench_dump.argtypes = [ctypes.c_char_p]
     library.bench_start()
-    for request in cases.REQUESTS:
-        bench.loop(request.key, WARMUP)
-        # Every kind starts from a collected heap, so the collections inside
-        # its count do not depend on what the kinds before it left behind.
+
+    def count(label: str, loop: Callable[[int], object]) -> None:
+        loop(WARMUP)
+        # Every row starts from a collected heap, so the collections inside
+        # its count do not depend on what the rows before it left behind.
         gc.collect()
         library.bench_zero()
-        bench.loop(request.key, n)
-        library.bench_dump(request.key.encode())
+        loop(n)
+        library.bench_dump(label.encode())
+
+    for request in cases.REQUESTS:
+        count(request.key, partial(bench.loop, request.key))
     for request in asgi.REQUESTS:  # the ASGI rows, each status checked
-        bench.asgi.timed(request.key, WARMUP)
-        library.bench_zero()
-        bench.asgi.timed(request.key, n)
-        library.bench_dump(f"{asgi.PREFIX}{request.key}".encode())
+        count(f"{asgi.PREFIX}{request.key}", partial(bench.asgi.timed, request.key))
 
 
 _TOTALS = re.compile(r"^(?:totals|summary):\s*(\d+)", re.MULTILINE)
