@@ -61,7 +61,7 @@ def measure(bench: Bench, n: int) -> None:
     library.bench_dump.argtypes = [ctypes.c_char_p]
     library.bench_start()
 
-    def count(label: str, loop: Callable[[int], object]) -> None:
+    def count(label: str, loop: Callable[[int], object], n: int) -> None:
         loop(WARMUP)
         # Every row starts from a collected heap, so the collections inside
         # its count do not depend on what the rows before it left behind.
@@ -71,9 +71,10 @@ def measure(bench: Bench, n: int) -> None:
         library.bench_dump(label.encode())
 
     for request in cases.REQUESTS:
-        count(request.key, partial(bench.loop, request.key))
+        count(request.key, partial(bench.loop, request.key), n)
     for request in asgi.REQUESTS:  # the ASGI rows, each status checked
-        count(f"{asgi.PREFIX}{request.key}", partial(bench.asgi.timed, request.key))
+        # An ASGI request runs six to eight times the instructions of a WSGI one.
+        count(f"{asgi.PREFIX}{request.key}", partial(bench.asgi.timed, request.key), max(WARMUP, n // 5))
 
 
 _TOTALS = re.compile(r"^(?:totals|summary):\s*(\d+)", re.MULTILINE)
