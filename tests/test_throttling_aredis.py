@@ -6,6 +6,10 @@ the sync script in a thread, on the same log.
 """
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import redis
@@ -184,3 +188,19 @@ def test_without_an_async_twin_ahit_counts_on_the_same_log(redis_server):  # noq
         assert _redis.redis_client(backend).llen(backend.make_key("twinless:60:log")) == 2
     finally:
         backend.clear()
+
+
+def test_the_throttles_need_no_redis_py_without_redis():
+    # redis-py is optional: imported only when a cache is Redis.
+    code = """
+import asyncio, sys
+sys.modules["redis"] = None
+import django
+django.setup()
+from django.core.cache.backends.locmem import LocMemCache
+from django_api_errors.throttling import _counting, throttles
+window = asyncio.run(_counting.ahit(LocMemCache("no-redis", {}), "k", 1, 60, 1000.5))
+assert window.allowed and not _counting.counts_on_loop(LocMemCache("no-redis", {}))
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).parent.parent)

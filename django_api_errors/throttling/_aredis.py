@@ -18,25 +18,30 @@ caller then counts with the sync script in a thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from typing import Any
 from weakref import WeakKeyDictionary
 
-import redis
-import redis.asyncio as aredis
 from django.core.cache.backends.base import BaseCache
 
 from django_api_errors.throttling import _redis
 
-ASYNC_POOLS: dict[type, type[Any]] = {
-    redis.ConnectionPool: aredis.ConnectionPool,
-    redis.BlockingConnectionPool: aredis.BlockingConnectionPool,
-}
-ASYNC_CONNECTIONS: dict[type, type] = {
-    redis.Connection: aredis.Connection,
-    redis.SSLConnection: aredis.SSLConnection,
-    redis.UnixDomainSocketConnection: aredis.UnixDomainSocketConnection,
-}
+
+@functools.cache
+def twins() -> dict[type, type[Any]]:
+    """The ``redis.asyncio`` twin of each sync pool and connection class, imported when a cache needs it."""
+    import redis
+    import redis.asyncio as aredis
+
+    return {
+        redis.ConnectionPool: aredis.ConnectionPool,
+        redis.BlockingConnectionPool: aredis.BlockingConnectionPool,
+        redis.Connection: aredis.Connection,
+        redis.SSLConnection: aredis.SSLConnection,
+        redis.UnixDomainSocketConnection: aredis.UnixDomainSocketConnection,
+    }
+
 
 # Per backend object: its async recipe and the name of its client in a loop,
 # or None when it has none.
@@ -72,11 +77,11 @@ def _sync_only(value: Any) -> bool:
 def async_recipe(sync: _redis.Recipe) -> _redis.Recipe | None:
     """The ``redis.asyncio`` twin of a sync pool recipe, or ``None`` when one part has none."""
     pool_class, url, options = sync
-    async_pool = ASYNC_POOLS.get(pool_class)
+    async_pool = twins().get(pool_class)
     options = {name: value for name, value in options.items() if name != "parser_class"}
     if "connection_class" in options:
-        options["connection_class"] = ASYNC_CONNECTIONS.get(options["connection_class"])
-    if async_pool is None or options.get("connection_class", aredis.Connection) is None:
+        options["connection_class"] = twins().get(options["connection_class"])
+    if async_pool is None or ("connection_class" in options and options["connection_class"] is None):
         return None
     if any(_sync_only(value) for name, value in options.items() if name != "connection_class"):
         return None
@@ -119,9 +124,11 @@ async def script(cache: BaseCache) -> Any | None:
     clients = await _loop_clients()
     run = clients.scripts.get(name)
     if run is None:
+        from redis.asyncio import Redis
+
         pool = pool_class.from_url(url, **options)
         clients.pools.append(pool)
-        run = clients.scripts[name] = aredis.Redis(connection_pool=pool).register_script(_redis.SLIDING_LOG)
+        run = clients.scripts[name] = Redis(connection_pool=pool).register_script(_redis.SLIDING_LOG)
     return run
 
 
