@@ -144,6 +144,17 @@ def test_a_blocking_pool_stays_blocking():
     assert pool_class is redis.asyncio.BlockingConnectionPool and options["timeout"] == 3
 
 
+def test_the_settings_are_read_once_not_per_backend(monkeypatch):
+    # Under ASGI Django makes a cache backend per request: building the recipe costs more than a count.
+    made = []
+    real = _aredis.async_recipe
+    monkeypatch.setattr(_aredis, "async_recipe", lambda sync: made.append(sync) or real(sync))
+    monkeypatch.setattr(_aredis, "_by_settings", {})
+    backends = [RedisCache("redis://127.0.0.1:1/4", {"OPTIONS": {"socket_timeout": 2}}) for _ in range(3)]
+    assert len({_aredis.recipe(backend)[0] for backend in backends}) == 1
+    assert len(made) == 1
+
+
 class OwnPool(redis.ConnectionPool):
     pass
 

@@ -43,8 +43,10 @@ def twins() -> dict[type, type[Any]]:
     }
 
 
-# Per backend object: its async recipe and the name of its client in a loop,
-# or None when it has none.
+# The async recipe and its name (the key of its client in a loop) by backend
+# class and sync recipe, or None for none: Django makes a backend per request
+# under ASGI, and checking the settings costs more than the round trip.
+_by_settings: dict[str, tuple[str, _redis.Recipe] | None] = {}
 _recipes: WeakKeyDictionary[BaseCache, tuple[str, _redis.Recipe] | None] = WeakKeyDictionary()
 
 
@@ -98,9 +100,12 @@ def recipe(cache: BaseCache) -> tuple[str, _redis.Recipe] | None:
     if not isinstance(cache, BaseCache):
         return None
     if cache not in _recipes:
-        sync = _redis.pool_recipe(cache) if _redis.script(cache) is not None else None
-        made = None if sync is None else async_recipe(sync)
-        _recipes[cache] = None if made is None else (repr(made), made)
+        sync = _redis.pool_recipe(cache)
+        key = repr((type(cache), sync))
+        if key not in _by_settings:
+            made = None if sync is None or _redis.script(cache) is None else async_recipe(sync)
+            _by_settings[key] = None if made is None else (repr(made), made)
+        _recipes[cache] = _by_settings[key]
     return _recipes[cache]
 
 
