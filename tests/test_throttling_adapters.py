@@ -2,7 +2,8 @@
 
 If a test here fails after an upgrade, the installed version renamed what
 ``django_api_errors/throttling/_redis.py`` relies on: the throttles still
-count right (on the generic path) but lose the exact sliding log.
+count right (on the generic path) but lose the exact sliding log, or, for
+the pool settings, count on the log in a thread instead of on the event loop.
 """
 
 import inspect
@@ -15,6 +16,7 @@ from django.utils.connection import ConnectionProxy
 from django.utils.functional import cached_property
 from django_redis.cache import RedisCache as DjangoRedisCache
 from django_redis.client import DefaultClient
+from django_redis.pool import ConnectionFactory
 
 from django_api_errors.throttling import _counting as counting
 from django_api_errors.throttling import _redis
@@ -52,6 +54,23 @@ def test_django_redis_still_has_client_get_client():
     assert get_client is not None, "django-redis' DefaultClient no longer has get_client"
     assert _takes_write(get_client), "django-redis' DefaultClient.get_client no longer takes write="
     assert _redis.django_redis_package_client(backend) is not None
+
+
+def test_django_rediscache_still_has_its_pool_settings():
+    client = RedisCache(NOWHERE, {})._cache
+    for name in ("_pool_class", "_servers", "_pool_options"):
+        assert hasattr(client, name), f"Django's RedisCacheClient no longer has {name}"
+    assert _redis.pool_recipe(RedisCache(NOWHERE, {})) is not None
+
+
+def test_django_redis_still_has_its_connection_factory():
+    client = DjangoRedisCache(NOWHERE, {}).client
+    assert hasattr(client, "_server"), "django-redis' DefaultClient no longer has _server"
+    factory = getattr(client, "connection_factory", None)
+    assert type(factory) is ConnectionFactory, "django-redis' DefaultClient.connection_factory changed"
+    for name in ("pool_cls", "pool_cls_kwargs", "make_connection_params"):
+        assert hasattr(factory, name), f"django-redis' ConnectionFactory no longer has {name}"
+    assert _redis.pool_recipe(DjangoRedisCache(NOWHERE, {})) is not None
 
 
 class _WithoutGetClient:

@@ -1,7 +1,9 @@
 """The exact-limit throttle test under an ASGI server: uvicorn, 4 workers sharing Redis.
 
-tests/test_throttling_e2e.py runs it under gunicorn; here the same 200
-concurrent searches against a limit of 50 go to the example under uvicorn.
+example_project/tests/test_throttling_e2e.py runs it under gunicorn against
+the sync search; here the same 200 concurrent searches against a limit of 50
+go to the example's async (adrf) comment search under uvicorn, whose
+throttle counts on each worker's event loop with redis.asyncio.
 """
 
 from collections import Counter
@@ -38,13 +40,15 @@ def base_url(tmp_path_factory, redis_server):  # noqa: F811
 def _search(url):
     with requests.Session() as session:
         session.trust_env = False  # no proxy from the environment sees these requests
-        return session.get(url + "/api/search/?q=plans", headers=TOKEN, timeout=30)
+        return session.get(url + "/api/comment-search/?q=nice", headers=TOKEN, timeout=30)
 
 
 def test_exact_limit_across_uvicorn_workers(base_url):
     with ThreadPoolExecutor(max_workers=40) as pool:
         responses = list(pool.map(lambda _: _search(base_url), range(200)))
     assert Counter(r.status_code for r in responses) == {200: LIMIT, 429: 200 - LIMIT}
+    found = {len(r.json()["results"]) for r in responses if r.status_code == 200}
+    assert found == {1}  # the seeded comment: the async view answered
     policies = {response.headers["RateLimit-Policy"] for response in responses}
     assert [parse_list(policy) for policy in policies] == [{"search": {"q": LIMIT, "w": 86400}}]
     refused = [response for response in responses if response.status_code == 429]

@@ -4,7 +4,8 @@ DRF's promise (at most N requests in any span of the period, refused ones
 not counted), kept atomically across workers and hosts:
 
 - On Redis (Django's ``RedisCache``, django-redis) a sliding log, exact: one
-  Lua script per request (:mod:`._redis`).
+  Lua script per request (:mod:`._redis`); :func:`ahit` runs it on the event
+  loop with ``redis.asyncio`` (:mod:`._aredis`).
 - On any other cache (memcached, local memory, database) the period is cut in
   ``BUCKETS`` buckets, each a counter raised with the cache's atomic ``incr``.
   A request passes when its bucket and the ``BUCKETS`` before it hold at most
@@ -15,6 +16,11 @@ not counted), kept atomically across workers and hosts:
 
 Times are whole microseconds, so the arithmetic is exact and a client that
 waits the announced seconds gets through.
+
+On the other caches :func:`ahit` runs :func:`hit` in a thread, as Django's
+async cache API runs each operation: that API's ``aincr`` is a read then a
+write, not the backend's atomic ``incr``, so the buckets are never counted
+through it.
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import BaseCache
 
 from django_api_errors.problem import retry_after
-from django_api_errors.throttling import _redis
+from django_api_errors.throttling import _aredis, _redis
 
 BUCKETS = 10
 EXPIRY_MARGIN = 5  # seconds a counter outlives its last use, for clock differences
@@ -105,6 +112,16 @@ def _count_in_buckets(cache: BaseCache, key: str, limit: int, period_us: int, no
     return passed, count, period_us  # a limit of 0: nothing ever passes
 
 
+def _log_and_times(key: str, now: float, duration: int) -> tuple[str, int, int]:
+    """The key of ``key``'s log for this period, ``now`` and the period in whole microseconds."""
+    return f"{key}:{duration}:log", math.floor(now * MICRO), round(duration * MICRO)
+
+
+def _window(found: _redis.Decision, limit: int, duration: int) -> Window:
+    passed, count, reset_us = found
+    return Window(count, limit, duration, reset_us / MICRO, passed)
+
+
 def hit(cache: BaseCache, key: str, limit: int, duration: int, now: float) -> Window:
     """Count one request for ``key`` if fewer than ``limit`` passed in the last ``duration`` seconds.
 
@@ -112,9 +129,23 @@ def hit(cache: BaseCache, key: str, limit: int, duration: int, now: float) -> Wi
     decides whether that fails open or closed.
     """
     cache = resolve(cache)
-    now_us, period_us = math.floor(now * MICRO), round(duration * MICRO)
-    found = _redis.sliding_log(cache, f"{key}:{duration}:log", limit, period_us, now_us)
+    log, now_us, period_us = _log_and_times(key, now, duration)
+    found = _redis.sliding_log(cache, log, limit, period_us, now_us)
     if found is None:
         found = _count_in_buckets(cache, key, limit, period_us, now_us)
-    passed, count, reset_us = found
-    return Window(count, limit, duration, reset_us / MICRO, passed)
+    return _window(found, limit, duration)
+
+
+async def ahit(cache: BaseCache, key: str, limit: int, duration: int, now: float) -> Window:
+    """:func:`hit` for the event loop: the same count, the same keys, without blocking the loop."""
+    cache = resolve(cache)
+    run = await _aredis.script(cache)
+    if run is None:  # not Redis, or settings without a redis.asyncio twin
+        return await sync_to_async(hit)(cache, key, limit, duration, now)
+    log, now_us, period_us = _log_and_times(key, now, duration)
+    return _window(await _aredis.sliding_log(run, cache, log, limit, period_us, now_us), limit, duration)
+
+
+def counts_on_loop(cache: Any) -> bool:
+    """Whether :func:`ahit` counts on the event loop itself (Redis through ``redis.asyncio``)."""
+    return _aredis.recipe(resolve(cache)) is not None

@@ -12,6 +12,11 @@ naming the attribute, when an installed version no longer has them:
   sharded and herd clients place or wrap keys their own way) and its
   ``get_client(write)``, which django-redis' public
   ``get_redis_connection(alias)`` also calls.
+
+The async path (:mod:`._aredis`) builds its ``redis.asyncio`` pool from what
+each backend builds its own from (:func:`pool_recipe`): Django's
+``RedisCacheClient._pool_class``, ``_servers`` and ``_pool_options``;
+django-redis' ``DefaultClient._server`` and its ``ConnectionFactory``.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ from django.core.cache.backends.redis import RedisCache
 try:
     from django_redis.cache import RedisCache as DjangoRedisCache  # type: ignore[import-untyped]
     from django_redis.client import DefaultClient  # type: ignore[import-untyped]
+    from django_redis.pool import ConnectionFactory  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - django-redis is optional
-    DjangoRedisCache = DefaultClient = None
+    DjangoRedisCache = DefaultClient = ConnectionFactory = None
 
 # The log is a list of the timestamps (microseconds) of the requests that
 # passed, newest first.  The script drops from its tail those that left the
@@ -62,6 +68,9 @@ return {passed, count, redis.call('LINDEX', KEYS[1], -1 - math.max(0, count - li
 # What counting one request gives: passed, how many count now, and the
 # microseconds until one more would pass (or until the oldest leaves).
 Decision = tuple[bool, int, int]
+
+# How a backend builds its write pool: the pool class, the URL, the options.
+Recipe = tuple[type[Any], str, dict[str, Any]]
 
 # One client and registered script per backend object: building a redis-py
 # client costs more than the round trip (Django's RedisCache builds one per
@@ -108,13 +117,50 @@ def script(cache: BaseCache) -> Any | None:
     return found or None
 
 
+def script_call(cache: BaseCache, key: str, limit: int, period_us: int, now_us: int) -> dict[str, Any]:
+    """The keys and arguments of the script for one request, sync or async."""
+    # make_key adds KEY_PREFIX and VERSION, as both backends do for their own keys.
+    ttl_ms = period_us // 1000 + 5000
+    return {"keys": [cache.make_key(key)], "args": [now_us, period_us, limit, ttl_ms]}
+
+
+def decision(answer: list[Any], period_us: int, now_us: int) -> Decision:
+    """What the script answered, as a :data:`Decision`."""
+    passed, count, *oldest = answer
+    reset = int(oldest[0]) + period_us - now_us if oldest and oldest[0] is not None else period_us
+    return bool(passed), int(count), reset
+
+
 def sliding_log(cache: BaseCache, key: str, limit: int, period_us: int, now_us: int) -> Decision | None:
     """Count one request for ``key`` with the script, or ``None`` off Redis."""
     run = script(cache)
     if run is None:
         return None
-    # make_key adds KEY_PREFIX and VERSION, as both backends do for their own keys.
-    ttl_ms = period_us // 1000 + 5000
-    passed, count, *oldest = run(keys=[cache.make_key(key)], args=[now_us, period_us, limit, ttl_ms])
-    reset = int(oldest[0]) + period_us - now_us if oldest and oldest[0] is not None else period_us
-    return bool(passed), int(count), reset
+    return decision(run(**script_call(cache, key, limit, period_us, now_us)), period_us, now_us)
+
+
+def _django_recipe(cache: BaseCache) -> Recipe | None:
+    inner = cache._cache  # type: ignore[attr-defined]
+    return inner._pool_class, inner._servers[0], dict(inner._pool_options)
+
+
+def _django_redis_recipe(cache: BaseCache) -> Recipe | None:
+    inner = cache.client  # type: ignore[attr-defined]
+    factory = inner.connection_factory
+    if type(inner) is not DefaultClient or type(factory) is not ConnectionFactory:
+        return None
+    params = factory.make_connection_params(inner._server[0])
+    url = params.pop("url")
+    return factory.pool_cls, url, {**params, **factory.pool_cls_kwargs}
+
+
+def pool_recipe(cache: BaseCache) -> Recipe | None:
+    """How ``cache`` builds the pool of its write client (as :func:`redis_client`), or ``None``."""
+    try:
+        if isinstance(cache, RedisCache):
+            return _django_recipe(cache)
+        if DjangoRedisCache is not None and isinstance(cache, DjangoRedisCache):
+            return _django_redis_recipe(cache)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return None
+    return None

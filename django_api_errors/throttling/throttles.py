@@ -13,18 +13,31 @@ They also add the ``RateLimit-Policy`` and ``RateLimit`` header fields to the
 view's responses, 2xx and 429 alike, unless ``API_ERRORS["RATELIMIT_HEADERS"]``
 is ``False``: the syntax of draft-ietf-httpapi-ratelimit-headers after -11
 (``a`` available, ``w`` effective window; docs/throttling.md says which text).
+
+In adrf's async views served under ASGI, with Redis, the count runs on the
+event loop through ``redis.asyncio`` (:meth:`AtomicRateThrottle.aallow_request`).
+adrf (0.1.12 to 0.1.14) runs authentication, permissions and throttles in a
+worker thread (``sync_to_async(self.initial)``) and awaits a throttle's
+coroutine from there with ``async_to_sync``; ``allow_request`` does the same
+when it meets such a view.  Sync views, WSGI and the other caches keep the
+sync count, in the thread that checks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 from collections.abc import Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from asgiref.sync import async_to_sync
+from django.core.handlers.asgi import ASGIRequest
 from rest_framework import throttling as drf
 
 from django_api_errors import conf
+from django_api_errors._requests import django_request
 from django_api_errors.problem import retry_after
 from django_api_errors.throttling import _counting as counting
 
@@ -125,6 +138,33 @@ def record(view: Any, name: str, window: counting.Window) -> None:
         headers.update(ratelimit_headers(limits))
 
 
+_async_views: WeakKeyDictionary[type, bool] = WeakKeyDictionary()
+
+
+def _is_async_view(view_class: type) -> bool:
+    found = _async_views.get(view_class)
+    if found is None:  # adrf's viewsets look through all their methods to tell
+        found = _async_views[view_class] = bool(getattr(view_class, "view_is_async", False))
+    return found
+
+
+def counts_on_loop(request: Any, view: Any, cache: Any) -> bool:
+    """Whether a sync check should hand the count to the event loop.
+
+    Yes for an async (adrf) view under ASGI, checked in a thread of the
+    loop's (not on the loop itself), with a cache that ``redis.asyncio`` can
+    count in.  Under WSGI an async view gets a loop of its own per request,
+    which a connection would not outlive: the count stays sync there.
+    """
+    if not isinstance(django_request(request), ASGIRequest) or not _is_async_view(type(view)):
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return counting.counts_on_loop(cache)
+    return False
+
+
 class AtomicRateThrottle(drf.SimpleRateThrottle):
     """``SimpleRateThrottle`` counted atomically: at most the limit in any span of the period.
 
@@ -145,28 +185,60 @@ class AtomicRateThrottle(drf.SimpleRateThrottle):
         """The policy's name in the headers: the scope, else the class name."""
         return str(getattr(self, "scope", None) or type(self).__name__)
 
-    def allow_request(self, request: Any, view: Any) -> bool:
+    def _start(self, request: Any, view: Any) -> bool:
+        """Find the key and the time of this request; ``False`` when it is not throttled."""
         if self.rate is None:
-            return True
+            return False
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
-        assert self.num_requests is not None and self.duration is not None
+            return False
         self.now = self.timer()
         self.window = None
+        return True
+
+    def _unavailable(self) -> bool:
+        fail_open = conf.settings.THROTTLE_FAIL_OPEN
+        logger.warning(
+            "Throttle cache unavailable; request %s (%s)",
+            "allowed" if fail_open else "refused",
+            self.policy_name(),
+            exc_info=True,
+        )
+        return fail_open
+
+    def _settle(self, view: Any, window: counting.Window) -> bool:
+        self.window = window
+        record(view, self.policy_name(), window)
+        return window.allowed or self.throttle_failure()
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if not self._start(request, view):
+            return True
+        assert self.key is not None and self.num_requests is not None and self.duration is not None
+        if counts_on_loop(request, view, self.cache):
+            return bool(async_to_sync(self._acount)(view))
         try:
-            self.window = counting.hit(self.cache, self.key, self.num_requests, self.duration, self.now)
+            window = counting.hit(self.cache, self.key, self.num_requests, self.duration, self.now)
         except Exception:
-            fail_open = conf.settings.THROTTLE_FAIL_OPEN
-            logger.warning(
-                "Throttle cache unavailable; request %s (%s)",
-                "allowed" if fail_open else "refused",
-                self.policy_name(),
-                exc_info=True,
-            )
-            return fail_open
-        record(view, self.policy_name(), self.window)
-        return self.window.allowed or self.throttle_failure()
+            return self._unavailable()
+        return self._settle(view, window)
+
+    async def aallow_request(self, request: Any, view: Any) -> bool:
+        """``allow_request`` on the event loop: Redis through ``redis.asyncio``, other caches in a thread.
+
+        ``get_cache_key`` runs on the loop: the user must be authenticated already.
+        """
+        if not self._start(request, view):
+            return True
+        return await self._acount(view)
+
+    async def _acount(self, view: Any) -> bool:
+        assert self.num_requests is not None and self.duration is not None and self.key is not None
+        try:
+            window = await counting.ahit(self.cache, self.key, self.num_requests, self.duration, self.now)
+        except Exception:
+            return self._unavailable()
+        return self._settle(view, window)
 
     def wait(self) -> float | None:
         """Whole seconds until a request would pass again (at least 1); ``RETRY_AFTER`` on cache failure."""

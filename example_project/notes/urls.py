@@ -14,6 +14,7 @@ urlpatterns = [
     path("auth/login/", views.log_in, name="login"),
     path("auth/logout/", views.log_out, name="logout"),
     path("search/", views.search, name="search"),
+    path("comment-search/", views.comment_search, name="comment-search"),
     path("stats/", views.stats, name="stats"),
     path("ping/", views.ping, name="ping"),
     path("notes/<int:pk>/text/", views.note_text, name="note-text"),

@@ -1,6 +1,7 @@
 import hashlib
 
 from adrf import viewsets as async_viewsets
+from adrf.decorators import api_view as async_api_view
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
@@ -165,6 +166,29 @@ def search(request):
 
 
 search.cls.throttle_scope = "search"
+
+
+@transaction.non_atomic_requests  # Django refuses ATOMIC_REQUESTS for async views
+@extend_schema(
+    parameters=[OpenApiParameter("q", str, description="Part of the text.")],
+    responses=inline_serializer("CommentSearchResults", {"results": CommentSerializer(many=True)}),
+)
+@async_api_view(["GET"])
+@permission_classes([permissions.IsAuthenticated, HasScope])
+@throttle_classes([ScopedRateThrottle])
+async def comment_search(request):
+    """Comments whose text has ``q``: an async (adrf) view, on the same ``search`` budget as /api/search/.
+
+    Under ASGI with Redis the throttle counts on the event loop (redis.asyncio).
+    """
+    params = SearchParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    comments = [c async for c in Comment.objects.filter(text__icontains=params.validated_data["q"])[:20]]
+    return Response({"results": CommentSerializer(comments, many=True, context={"request": request}).data})
+
+
+comment_search.cls.throttle_scope = "search"
+comment_search.cls.required_scopes = {"GET": READ, "HEAD": READ}
 
 
 @extend_schema(

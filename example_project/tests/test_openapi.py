@@ -174,7 +174,7 @@ def test_list_and_comment_operations(schema):
 
 
 def test_throttled_operations(schema):
-    for route in ("/api/search/", "/api/stats/"):
+    for route in ("/api/search/", "/api/comment-search/", "/api/stats/"):  # the second is async (adrf)
         responses = schema["paths"][route]["get"]["responses"]
         assert error_codes(schema, responses["429"]) == ["usage_limit_exceeded"]
         headers = responses["429"]["headers"]
