@@ -70,10 +70,14 @@ class _LoopClients:
 _loops: dict[asyncio.AbstractEventLoop, _LoopClients] = {}
 
 
+# redis-py modules whose objects both clients take (Django 6.1 passes a DriverInfo).
+_SHARED = ("redis.asyncio", "redis.driver_info")
+
+
 def _sync_only(value: Any) -> bool:
     """Whether ``value`` is a class or an object of redis-py's sync modules."""
     module = (value if isinstance(value, type) else type(value)).__module__
-    return module.partition(".")[0] == "redis" and not module.startswith("redis.asyncio")
+    return module.partition(".")[0] == "redis" and not module.startswith(_SHARED)
 
 
 def async_recipe(sync: _redis.Recipe) -> _redis.Recipe | None:

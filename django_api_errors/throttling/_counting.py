@@ -18,9 +18,9 @@ Times are whole microseconds, so the arithmetic is exact and a client that
 waits the announced seconds gets through.
 
 On the other caches :func:`ahit` runs :func:`hit` in a thread, as Django's
-async cache API runs each operation: that API's ``aincr`` is a read then a
-write, not the backend's atomic ``incr``, so the buckets are never counted
-through it.
+async cache API runs each operation.  The buckets are never counted through
+that API's ``aincr``: in Django 5.2 it is a read then a write, not the
+backend's atomic ``incr`` (Django 6.1 runs the backend's ``incr`` in a thread).
 """
 
 from __future__ import annotations
