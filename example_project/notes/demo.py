@@ -277,6 +277,15 @@ def steps(client: Client) -> Iterator[Step]:
         repeat_until_expected=30,
     )
     yield Step(
+        "Searching comments on the same budget (async view)",
+        "GET",
+        "/api/comment-search/?q=plans",
+        429,
+        "usage_limit_exceeded",
+        token="alice-rw",
+        repeat_until_expected=30,
+    )
+    yield Step(
         "Guessing bob's password (login throttle)",
         "POST",
         "/api/auth/login/",
