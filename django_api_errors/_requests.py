@@ -19,7 +19,7 @@ from django_api_errors import _headers, _sentry, conf
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,200}\Z").match
+_is_safe_request_id = re.compile(r"[A-Za-z0-9._-]{1,200}\Z").match
 ID_ATTR = "api_errors_request_id"
 
 # W3C Trace Context §3.2: version 00, trace id (32), parent id (16), flags (2),
@@ -62,12 +62,12 @@ def choose(request: Any) -> str:
     meta = getattr(request, "META", {})
     settings = conf.settings
     rid = meta.get(settings.request_id_names[2])
-    if not (rid and _SAFE_REQUEST_ID(rid)):
+    if not (rid and _is_safe_request_id(rid)):
         traceparent = meta.get("HTTP_TRACEPARENT")
         # new_request_id(), inlined: this runs on every request.
         rid = (traceparent and settings.TRACEPARENT and trace_id(traceparent)) or _urandom(16).hex()
     try:
-        request.api_errors_request_id = rid
+        request.api_errors_request_id = rid  # ID_ATTR, as an attribute store (cheaper than setattr)
     except AttributeError:  # pragma: no cover - exotic request objects
         pass
     return rid
