@@ -32,7 +32,13 @@ _ZERO_PARENT_ID = "0" * 16
 # A context variable, not a thread-local: async views share one thread.
 current_request_id: ContextVar[str | None] = ContextVar("api_errors_request_id", default=None)
 set_current = current_request_id.set
-_urandom = os.urandom
+
+# New ids, made ahead in batches (new_request_id).  list.pop and list.extend
+# are atomic, so threads share the list safely.
+_BATCH = 64
+_ids: list[str] = []
+_pop_id = _ids.pop
+os.register_at_fork(after_in_child=_ids.clear)
 
 
 def django_request(request: Any) -> Any:
@@ -44,9 +50,17 @@ def new_request_id() -> str:
     """128 random bits in hex: 32 characters, like ``uuid.uuid4().hex``.
 
     Not stamped as a version 4 UUID: it is made for every response, successes
-    included, and the stamping cost more than the rest of it.
+    included, and the stamping cost more than the rest of it.  For the same
+    reason the bits come from ``os.urandom`` in batches, one system call per
+    :data:`_BATCH` ids; a forked child drops the batch it inherited, so two
+    processes never hand out the same id.
     """
-    return os.urandom(16).hex()
+    try:
+        return _pop_id()
+    except IndexError:
+        ids = os.urandom(16 * _BATCH).hex()
+        _ids.extend([ids[i : i + 32] for i in range(0, len(ids), 32)])
+        return _pop_id()
 
 
 def trace_id(traceparent: str) -> str | None:
@@ -64,8 +78,7 @@ def choose(request: Any) -> str:
     rid = meta.get(settings.request_id_names[2])
     if not (rid and _is_safe_request_id(rid)):
         traceparent = meta.get("HTTP_TRACEPARENT")
-        # new_request_id(), inlined: this runs on every request.
-        rid = (traceparent and settings.TRACEPARENT and trace_id(traceparent)) or _urandom(16).hex()
+        rid = (traceparent and settings.TRACEPARENT and trace_id(traceparent)) or new_request_id()
     try:
         request.api_errors_request_id = rid  # ID_ATTR, as an attribute store (cheaper than setattr)
     except AttributeError:  # pragma: no cover - exotic request objects
@@ -77,9 +90,21 @@ def get_request_id(request: Any) -> str:
     """The request's id: a safe incoming ``X-Request-ID``, a ``traceparent``'s trace id, or a new one.
 
     Stored on the Django request, so every error of one request shares it.
+    Within ``ErrorMiddleware`` that is the id it bound: on a success its fast
+    path keeps the id only in the context variable, and the first error
+    stores it on the request here.
     """
     inner = getattr(request, "_request", request)
-    return getattr(inner, ID_ATTR, None) or choose(inner)
+    rid = getattr(inner, ID_ATTR, None)
+    if rid is None:
+        rid = current_request_id.get()
+        if rid is None:
+            return choose(inner)
+        try:
+            inner.api_errors_request_id = rid  # ID_ATTR
+        except AttributeError:  # pragma: no cover - exotic request objects
+            pass
+    return rid
 
 
 def stored_request_id(request: Any) -> str | None:

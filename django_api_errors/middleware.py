@@ -43,6 +43,12 @@ _REPLACED_HEADERS = {"content-type", "content-length", "vary", "cache-control"}
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _BODIES = _UNSAFE  # the methods whose body is read or refused (_body)
 _EXCEPTION_ATTR = "api_errors_exception"
+_ID_ATTR = _requests.ID_ATTR
+_pop_id, _set_current, _reset_current = (
+    _requests._pop_id,
+    _requests.set_current,
+    _requests.current_request_id.reset,
+)
 _common = CommonMiddleware(lambda request: HttpResponseBase())
 
 
@@ -86,23 +92,37 @@ class ErrorMiddleware:
             return self.traced(request)
         # The common case, in as few Python calls as possible: one costs 1,000
         # to 2,000 instructions here, 0.1-0.2% of a 200 (docs/benchmarks.md).
-        rid = getattr(request, _requests.ID_ATTR, None) or _requests.choose(request)
-        token = _requests.set_current(rid)
+        name, field, meta_key = conf.settings.request_id_names
+        meta = request.META
+        if meta_key in meta or "HTTP_TRACEPARENT" in meta or _ID_ATTR in request.__dict__:
+            rid = getattr(request, _ID_ATTR, None) or _requests.choose(request)
+        else:
+            # A new id, kept only in the context variable unless an error
+            # needs it on the request (_requests.get_request_id).
+            try:
+                rid = _pop_id()  # new_request_id(), inlined
+            except IndexError:
+                rid = _requests.new_request_id()
+        token = _set_current(rid)
         try:
-            refused = _body.complete(request) if request.method in _BODIES else None
-            response = respond(refused, request) if refused is not None else self.get_response(request)
+            if request.method in _BODIES:
+                refused = _body.complete(request)
+                response = respond(refused, request) if refused is not None else self.get_response(request)
+            else:
+                response = self.get_response(request)
             if response.status_code < 400:
                 # _headers.set_field(), inlined.
-                name, field, _meta = conf.settings.request_id_names
-                store = getattr(response.headers, "_store", None)
-                if isinstance(store, dict):
-                    store[field] = (name, rid)
-                else:
+                try:
+                    response.headers._store[field] = (name, rid)
+                except AttributeError:  # pragma: no cover - a response without Django's store
                     response.headers[name] = rid
                 return response
+            # Django's own warning about this response is written after the
+            # middleware returns: the log filter finds the id on the request.
+            setattr(request, _ID_ATTR, rid)
             return self.finish(request, response)
         finally:
-            _requests.current_request_id.reset(token)
+            _reset_current(token)
 
     def traced(self, request: HttpRequest) -> HttpResponseBase:
         """``__call__`` with sentry-sdk installed: the request's scope carries its id."""

@@ -11,7 +11,7 @@ from django_api_errors.logging import RequestIdFilter
 from example_project import settings as example_settings
 from tests import trace_views
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("middleware_paths")]
 
 
 class Records(logging.Handler):
@@ -88,11 +88,14 @@ def test_views_and_djangos_warnings_name_the_id(client, records):
     client.get("/nowhere/", HTTP_X_REQUEST_ID="missing-1")
     client.get("/drf/raise/http404/", HTTP_X_REQUEST_ID="drf-404")
     client.get("/drf/raise/unexpected/", HTTP_X_REQUEST_ID="boom-1")
+    # A JSON error a plain view returns is kept as it is; Django's warning still names the id.
+    kept = client.get("/plain/returns-json-400/")
     assert records.ids("sync view s") == ["sync-1"]
     assert records.ids("async view a") == ["async-1"]
     assert records.ids("Not Found: /nowhere/") == ["missing-1"]
     assert records.ids("Not Found: /drf/raise/http404/") == ["drf-404"]
     assert records.ids("Internal Server Error: /drf/raise/unexpected/ (request id boom-1)") == ["boom-1"]
+    assert records.ids("Bad Request: /plain/returns-json-400/") == [kept["X-Request-ID"]]
     logging.getLogger("tests.trace").info("after the requests")
     assert records.ids("after the requests") == ["-"]
 

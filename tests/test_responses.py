@@ -1,6 +1,7 @@
 """The body: request ids, error_uri, custom codes, statuses without a row."""
 
 import json
+import os
 
 import pytest
 from django.test import RequestFactory, override_settings
@@ -154,6 +155,32 @@ def test_new_request_ids_are_128_random_bits_in_hex():
     assert all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in ids)
     # Every one of the 32 positions takes more than one value: none is fixed.
     assert all(len({rid[i] for rid in ids}) > 1 for i in range(32))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+# Python 3.12+ warns when forking with threads alive (another test's server may be).
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_never_hands_out_its_parents_ids():
+    # Ids come in batches; a worker forked from a server that already made
+    # one (gunicorn --preload) must not repeat the ids left in it.
+    from django_api_errors._requests import _BATCH, new_request_id
+
+    new_request_id()  # a batch is now held, with ids left in it
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.write(write, "".join(new_request_id() for _ in range(_BATCH)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        text = pipe.read()
+    os.waitpid(pid, 0)
+    child = {text[i : i + 32] for i in range(0, len(text), 32)}
+    parent = {new_request_id() for _ in range(_BATCH)}
+    assert len(child) == _BATCH
+    assert not child & parent
 
 
 def test_for_code_keeps_a_lazy_description_lazy():
