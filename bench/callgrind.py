@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import asgi, cases
+from bench import asgi, cases, success
 
 if TYPE_CHECKING:
     from bench.run import Options
@@ -72,6 +72,7 @@ def measure(bench: Bench, n: int) -> None:
 
     for request in cases.REQUESTS:
         count(request.key, partial(bench.loop, request.key), n)
+    count(success.BARE, bench.pair.loop, n)  # the 200 without ErrorMiddleware
     for request in asgi.REQUESTS:  # the ASGI rows, each status checked
         # An ASGI request runs six to eight times the instructions of a WSGI one.
         count(f"{asgi.PREFIX}{request.key}", partial(bench.asgi.timed, request.key), max(WARMUP, n // 5))

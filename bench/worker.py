@@ -19,7 +19,7 @@ from importlib import metadata
 from itertools import cycle, islice
 from typing import Any, cast
 
-from bench import asgi, cases
+from bench import asgi, cases, success
 
 Write = Callable[[bytes], object]
 
@@ -42,6 +42,7 @@ class Bench:
         self.bodies = {request.key: request.body for request in cases.REQUESTS}
         self._exceptions: dict[str, Exception] = {}
         self._asgi: asgi.Client | None = None
+        self._pair: success.Pair | None = None
 
     @property
     def asgi(self) -> asgi.Client:
@@ -49,6 +50,13 @@ class Bench:
         if self._asgi is None:
             self._asgi = asgi.Client()
         return self._asgi
+
+    @property
+    def pair(self) -> success.Pair:
+        """The 200 with and without ``ErrorMiddleware``, in this process; made on first use."""
+        if self._pair is None:
+            self._pair = success.Pair(self.application)
+        return self._pair
 
     # -- through the WSGI handler --------------------------------------------
 
@@ -241,6 +249,8 @@ def serve(config: cases.Config) -> None:
         reply: Any
         if op == "wsgi":
             reply = bench.wsgi(command["key"], command["n"])
+        elif op == "success":
+            reply = bench.pair.both(command["n"], command["bare_first"])
         elif op == "asgi":
             reply = bench.asgi.timed(command["key"], command["n"])
         elif op == "handle":

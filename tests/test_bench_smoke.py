@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import asgi, cases, run
+from bench import asgi, cases, run, success
 
 TINY = [
     "--quick",
@@ -32,6 +32,7 @@ def test_the_benchmark_prints_its_tables(tmp_path, capsys):
     for heading in (
         "### Per response through Django's WSGI handler",
         "### django-api-errors against the others, per response",
+        "### The request id on a success, in one process",
         "### Per response through Django's ASGI handler",
         "django-api-errors ÷ DRF default under ASGI",
         "### The handler function alone",
@@ -52,6 +53,12 @@ def test_the_benchmark_prints_its_tables(tmp_path, capsys):
     for request in ("404 not found", "400 five fields", "429 throttled"):
         assert f"- ASGI {request}: at most 1.03× DRF default:" in text
     assert "- ASGI 500 server error: at most 1.10× DRF default:" in text
+    # Issue 15's target is judged in one process (with and without the middleware), with a control.
+    one = text.split("### The request id on a success, in one process", 1)[1].split("###", 1)[0]
+    assert "| django-api-errors | with `ErrorMiddleware` ÷ without |" in one
+    assert "| DRF default | the same handler twice (control) |" in one
+    assert "- the request id on a 200: at most 1.02× without it (one process):" in text
+    assert "200 (baseline): at most" not in text  # not judged across processes
     assert "drf-standardized-errors" not in text
     # The command shown reproduces the measurement; where it was written is no part of it.
     assert "Command: `make bench BENCH_ARGS='--quick --configs drf_default,django_api_errors" in text
@@ -85,3 +92,27 @@ def test_a_wrong_asgi_status_stops_the_run():
             client.timed("404", 2)
     finally:
         client.loop.close()
+
+
+def test_the_bare_handler_runs_without_the_middleware(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, success.MIDDLEWARE]
+    from django.core.handlers.wsgi import WSGIHandler
+
+    assert "ErrorMiddleware" in [type(m).__name__ for m in _middleware_of(WSGIHandler())]
+    handler = success.bare_handler()
+    names = [type(m).__name__ for m in _middleware_of(handler)]
+    assert "ErrorMiddleware" not in names
+    assert "CommonMiddleware" in names
+
+
+def _middleware_of(handler):
+    """The middleware instances in a handler's chain, outermost first."""
+    found, current = [], handler._middleware_chain
+    while current is not None:
+        instance = getattr(current, "__wrapped__", current)
+        if hasattr(instance, "get_response"):
+            found.append(instance)
+            current = instance.get_response
+        else:
+            current = None
+    return found
