@@ -12,7 +12,9 @@ show).  Batches of the same request go to the two handlers in turn, the
 order alternating, and the ratio is taken batch by batch.
 
 DRF default's worker does the same with two identical handlers: the control,
-which should read 1.00.
+which should read 1.00.  This app's worker is measured twice: as installed,
+and as with ``RequestIdFilter`` in ``LOGGING``, where the middleware also
+names the id in a context variable for the filter.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from bench.run import Options, Worker
 
 MIDDLEWARE = "django_api_errors.middleware.ErrorMiddleware"
+LOGGED = f"{cases.OURS}+filter"  # this app's pairs with a RequestIdFilter in use
 BARE = f"{cases.OK.key}-bare"  # callgrind's dump name for the 200 through the bare handler
 ROUNDS = 301  # two batches of options.wsgi_n requests per round and configuration
 
@@ -49,14 +52,21 @@ Pairs = dict[str, list[float]]
 def measure(workers: Mapping[str, Worker], options: Options) -> Pairs:
     """Per configuration (this app and DRF default), the batch-by-batch ratios with ÷ without."""
     rounds = ROUNDS if not options.quick else 11
-    keys = [key for key in (cases.OURS, cases.BASELINE) if key in workers]
-    out: Pairs = {key: [] for key in keys}
-    for key in keys:  # warm-up, not recorded
-        workers[key].ask("success", n=options.wsgi_n, bare_first=False)
+    # (series, worker, whether a RequestIdFilter is in use: this app's worker only)
+    runs: list[tuple[str, str, bool | None]] = []
+    if cases.OURS in workers:
+        runs += [(cases.OURS, cases.OURS, False), (LOGGED, cases.OURS, True)]
+    if cases.BASELINE in workers:
+        runs.append((cases.BASELINE, cases.BASELINE, None))
+    out: Pairs = {name: [] for name, _, _ in runs}
+    for _, key, logged in runs:  # warm-up, not recorded
+        workers[key].ask("success", n=options.wsgi_n, bare_first=False, logged=logged)
     for round_ in range(rounds):
-        for key in keys:
-            with_ns, without_ns = workers[key].ask("success", n=options.wsgi_n, bare_first=round_ % 2 == 1)
-            out[key].append(with_ns / without_ns)
+        for name, key, logged in runs:
+            with_ns, without_ns = workers[key].ask(
+                "success", n=options.wsgi_n, bare_first=round_ % 2 == 1, logged=logged
+            )
+            out[name].append(with_ns / without_ns)
     return out
 
 
@@ -79,12 +89,14 @@ def report(
         f"The 200 through the project's WSGI handler and through a second handler built from the same "
         f"settings less `ErrorMiddleware`, in the same worker: {rounds} rounds of {options.wsgi_n} requests "
         "to each, the order alternating; the median (min–max) of the round-by-round ratio. In DRF "
-        "default's worker both handlers are the same (the control). Instructions: the 200 counted by "
-        "callgrind through each handler.",
+        "default's worker both handlers are the same (the control). With `RequestIdFilter` in `LOGGING` "
+        "the middleware also names the id in a context variable (the filter's only source for records "
+        "written during the request); without one it leaves the variable alone. Instructions: the 200 "
+        "counted by callgrind through each handler, without a filter.",
         "",
     ]
     rows = []
-    for key in (ours, base):
+    for key in (ours, LOGGED, base):
         if key not in pairs:
             continue
         time_cell = spread(pairs[key], 3)
@@ -99,9 +111,11 @@ def report(
             ok = median(pairs[key]) <= limit
             targets.append((f"the request id on a 200: at most {limit:.2f}× without it (one process)", ok))
             what, verdict = "with `ErrorMiddleware` ÷ without", f"≤ {limit:.2f}×: {mark(ok)}"
+        elif key == LOGGED:
+            what, verdict = "the same, with `RequestIdFilter` in `LOGGING`", "reported"
         else:
             what, verdict = "the same handler twice (control)", "≈ 1.00"
-        rows.append([label(key), what, time_cell, instr_cell, verdict])
+        rows.append([label(ours if key == LOGGED else key), what, time_cell, instr_cell, verdict])
     out += table(["configuration", "ratio", "time", "instructions", "target"], rows)
     return out, targets
 
@@ -137,8 +151,15 @@ class Pair:
             result.close()
         return time.perf_counter_ns() - start
 
-    def both(self, n: int, bare_first: bool) -> tuple[int, int]:
-        """Nanoseconds for ``n`` 200s with, then without the middleware (or the other way round)."""
+    def both(self, n: int, bare_first: bool, logged: bool | None = None) -> tuple[int, int]:
+        """Nanoseconds for ``n`` 200s with, then without the middleware (or the other way round).
+
+        ``logged`` (this app's worker only): whether a ``RequestIdFilter`` is in use.
+        """
+        if logged is not None:
+            from django_api_errors import _requests
+
+            _requests.in_logs = logged
         if bare_first:
             without = self.timed(self.bare, n)
             return self.timed(self.application, n), without

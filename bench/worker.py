@@ -250,7 +250,7 @@ def serve(config: cases.Config) -> None:
         if op == "wsgi":
             reply = bench.wsgi(command["key"], command["n"])
         elif op == "success":
-            reply = bench.pair.both(command["n"], command["bare_first"])
+            reply = bench.pair.both(command["n"], command["bare_first"], command.get("logged"))
         elif op == "asgi":
             reply = bench.asgi.timed(command["key"], command["n"])
         elif op == "handle":

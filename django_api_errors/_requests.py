@@ -2,9 +2,10 @@
 
 The id is chosen once per request: a safe incoming ``X-Request-ID``, else the
 trace id of a valid W3C ``traceparent``, else a new random one.  While
-``ErrorMiddleware`` handles a request the id is also in a context variable,
-so log records (:class:`django_api_errors.logging.RequestIdFilter`) name it
-from any thread or task the request runs in.
+``ErrorMiddleware`` handles a request the id is also in a context variable
+(on its sync path, once a :class:`django_api_errors.logging.RequestIdFilter`
+exists to read it), so log records name it from any thread or task the
+request runs in.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ _ZERO_PARENT_ID = "0" * 16
 # A context variable, not a thread-local: async views share one thread.
 current_request_id: ContextVar[str | None] = ContextVar("api_errors_request_id", default=None)
 set_current = current_request_id.set
+
+# Whether a RequestIdFilter exists (it sets this): the filter is the context
+# variable's only reader, and without one ErrorMiddleware's sync path leaves
+# the variable alone (setting and resetting it is half the id's cost on a 200).
+in_logs = False
 
 # New ids, made ahead in batches (new_request_id).  list.pop and list.extend
 # are atomic, so threads share the list safely.
@@ -89,22 +95,11 @@ def choose(request: Any) -> str:
 def get_request_id(request: Any) -> str:
     """The request's id: a safe incoming ``X-Request-ID``, a ``traceparent``'s trace id, or a new one.
 
-    Stored on the Django request, so every error of one request shares it.
-    Within ``ErrorMiddleware`` that is the id it bound: on a success its fast
-    path keeps the id only in the context variable, and the first error
-    stores it on the request here.
+    Stored on the Django request, so every error of one request shares it
+    (``ErrorMiddleware`` stores the id before the view runs).
     """
     inner = getattr(request, "_request", request)
-    rid = getattr(inner, ID_ATTR, None)
-    if rid is None:
-        rid = current_request_id.get()
-        if rid is None:
-            return choose(inner)
-        try:
-            inner.api_errors_request_id = rid  # ID_ATTR
-        except AttributeError:  # pragma: no cover - exotic request objects
-            pass
-    return rid
+    return getattr(inner, ID_ATTR, None) or choose(inner)
 
 
 def stored_request_id(request: Any) -> str | None:
@@ -143,6 +138,6 @@ def unbind(request: HttpRequest, token: Token[str | None]) -> None:
 def set_header(request: Any, response: Any) -> None:
     """Send ``request``'s id in ``REQUEST_ID_HEADER``, on successes as on errors."""
     # The id is ASCII by construction: a checked incoming id, or hex.
-    rid = current_request_id.get() or get_request_id(request)
+    rid = get_request_id(request)
     name, field, _key = conf.settings.request_id_names
     _headers.set_field(response, name, field, rid)

@@ -16,7 +16,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from django_api_errors import _requests
 from django_api_errors._requests import current_request_id, stored_request_id
 
 __all__ = ["RequestIdFilter"]
@@ -33,6 +35,10 @@ class RequestIdFilter(logging.Filter):
     records (its 4xx warnings are written after the middleware has returned).
     Never drops a record.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _requests.in_logs = True  # from now on the middleware names the id in the context variable
 
     def filter(self, record: logging.LogRecord) -> bool:
         rid = current_request_id.get()

@@ -97,13 +97,19 @@ class ErrorMiddleware:
         if meta_key in meta or "HTTP_TRACEPARENT" in meta or _ID_ATTR in request.__dict__:
             rid = getattr(request, _ID_ATTR, None) or _requests.choose(request)
         else:
-            # A new id, kept only in the context variable unless an error
-            # needs it on the request (_requests.get_request_id).
             try:
                 rid = _pop_id()  # new_request_id(), inlined
             except IndexError:
                 rid = _requests.new_request_id()
-        token = _set_current(rid)
+        if _requests.in_logs:
+            # A RequestIdFilter reads the context variable; the request's
+            # errors then name the same id as its log records.
+            request.api_errors_request_id = rid  # type: ignore[attr-defined]  # _ID_ATTR
+            token = _set_current(rid)
+        else:
+            # No reader: an error response chooses its id afresh and sends
+            # that one (finish), so the new id above is used only on a success.
+            token = None
         try:
             if request.method in _BODIES:
                 refused = _body.complete(request)
@@ -117,12 +123,10 @@ class ErrorMiddleware:
                 except AttributeError:  # pragma: no cover - a response without Django's store
                     response.headers[name] = rid
                 return response
-            # Django's own warning about this response is written after the
-            # middleware returns: the log filter finds the id on the request.
-            setattr(request, _ID_ATTR, rid)
             return self.finish(request, response)
         finally:
-            _reset_current(token)
+            if token is not None:
+                _reset_current(token)
 
     def traced(self, request: HttpRequest) -> HttpResponseBase:
         """``__call__`` with sentry-sdk installed: the request's scope carries its id."""

@@ -136,15 +136,17 @@ def pytest_sessionfinish(session, exitstatus):
         print(f"\nleak scan: {len(RECORDED)} error responses, none leaked internals")
 
 
-@pytest.fixture(params=["with sentry-sdk", "without sentry-sdk"])
+@pytest.fixture(params=["with sentry-sdk", "without sentry-sdk", "without sentry-sdk or RequestIdFilter"])
 def middleware_paths(request, monkeypatch):
-    """Run a test through both of ErrorMiddleware's sync paths.
+    """Run a test through each of ErrorMiddleware's sync paths.
 
-    Without sentry-sdk it takes its inlined fast path; with it, the one that
-    opens a tracker scope.  The test environment installs sentry-sdk.
+    Without sentry-sdk it takes its inlined fast path, which sets the context
+    variable only once a RequestIdFilter exists; with it, the one that opens a
+    tracker scope.  The test environment installs sentry-sdk.
     """
-    from django_api_errors import _sentry
+    from django_api_errors import _requests, _sentry
 
-    if request.param == "without sentry-sdk":
+    if request.param != "with sentry-sdk":
         monkeypatch.setattr(_sentry, "installed", False)
+        monkeypatch.setattr(_requests, "in_logs", request.param == "without sentry-sdk")
     return request.param

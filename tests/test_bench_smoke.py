@@ -56,6 +56,7 @@ def test_the_benchmark_prints_its_tables(tmp_path, capsys):
     # Issue 15's target is judged in one process (with and without the middleware), with a control.
     one = text.split("### The request id on a success, in one process", 1)[1].split("###", 1)[0]
     assert "| django-api-errors | with `ErrorMiddleware` ÷ without |" in one
+    assert "| django-api-errors | the same, with `RequestIdFilter` in `LOGGING` |" in one
     assert "| DRF default | the same handler twice (control) |" in one
     assert "- the request id on a 200: at most 1.02× without it (one process):" in text
     assert "200 (baseline): at most" not in text  # not judged across processes

@@ -1,6 +1,7 @@
 """RequestIdFilter: every record written while a request is handled names its id."""
 
 import asyncio
+import json
 import logging
 
 import pytest
@@ -98,6 +99,16 @@ def test_views_and_djangos_warnings_name_the_id(client, records):
     assert records.ids("Bad Request: /plain/returns-json-400/") == [kept["X-Request-ID"]]
     logging.getLogger("tests.trace").info("after the requests")
     assert records.ids("after the requests") == ["-"]
+
+
+def test_a_view_that_logs_then_fails_names_one_id_throughout(client, records):
+    # No incoming id: the new one in the view's log line is the one of the error body and header.
+    for kind in ("sync", "async"):
+        response = client.get(f"/trace/{kind}/?n=f&fail=1")
+        assert response.status_code == 500
+        rid = json.loads(response.content)["request_id"]
+        assert response["X-Request-ID"] == rid
+        assert records.ids(f"{kind} view f") == [rid]
 
 
 @override_settings(MIDDLEWARE=example_settings.MIDDLEWARE)

@@ -110,7 +110,7 @@ def test_the_header_setting_names_the_header_read_and_sent(client):
     assert not response.has_header("X-Request-ID")
 
 
-def test_the_id_is_named_only_while_the_request_is_handled(client):
+def test_the_id_is_named_only_while_the_request_is_handled(client, middleware_paths):
     assert current_request_id.get() is None
     client.get("/plain/get-only/")
     assert current_request_id.get() is None
@@ -124,8 +124,42 @@ def test_the_id_is_named_only_while_the_request_is_handled(client):
 
     with pytest.raises(KeyError):
         ErrorMiddleware(raising)(RequestFactory().get("/", HTTP_X_REQUEST_ID="in-scope"))
-    assert seen == ["in-scope"]
+    # Named in the context variable for log records, unless no RequestIdFilter exists to read it.
+    assert seen == [None if middleware_paths.endswith("RequestIdFilter") else "in-scope"]
     assert current_request_id.get() is None
+
+
+def test_a_request_id_filter_makes_the_middleware_name_the_id(monkeypatch):
+    from django_api_errors import _requests, _sentry
+    from django_api_errors.logging import RequestIdFilter
+
+    monkeypatch.setattr(_sentry, "installed", False)
+    monkeypatch.setattr(_requests, "in_logs", False)
+    seen = []
+
+    def view(request):
+        seen.append(current_request_id.get())
+        return HttpResponse(status=204)
+
+    middleware = ErrorMiddleware(view)
+    first = middleware(RequestFactory().get("/"))
+    RequestIdFilter()
+    second = middleware(RequestFactory().get("/"))
+    assert seen == [None, second["X-Request-ID"]]
+    assert HEX32.fullmatch(first["X-Request-ID"])
+    assert current_request_id.get() is None
+
+
+def test_without_a_log_filter_errors_still_share_the_header_id(client, monkeypatch):
+    from django_api_errors import _requests, _sentry
+
+    monkeypatch.setattr(_sentry, "installed", False)
+    monkeypatch.setattr(_requests, "in_logs", False)
+    for path, status in (("/drf/raise/http404/", 404), ("/drf/raise/unexpected/", 500), ("/nowhere/", 404)):
+        response = client.get(path)
+        assert response.status_code == status
+        assert HEX32.fullmatch(response["X-Request-ID"])
+        assert json.loads(response.content)["request_id"] == response["X-Request-ID"]
 
 
 def test_async_middleware_sends_the_id_and_resets_it():

@@ -25,12 +25,16 @@ meeting = Meeting()
 @transaction.non_atomic_requests
 def sync_log(request):
     logger.info("sync view %s", request.GET.get("n", ""))
+    if "fail" in request.GET:
+        raise RuntimeError("the view failed after logging")
     return JsonResponse({"ok": True})
 
 
 @transaction.non_atomic_requests
 async def async_log(request):
     logger.info("async view %s", request.GET.get("n", ""))
+    if "fail" in request.GET:
+        raise RuntimeError("the view failed after logging")
     return JsonResponse({"ok": True})
 
 
