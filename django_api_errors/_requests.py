@@ -36,7 +36,8 @@ set_current = current_request_id.set
 
 # Whether a RequestIdFilter exists (it sets this): the filter is the context
 # variable's only reader, and without one ErrorMiddleware's sync path leaves
-# the variable alone (setting and resetting it is half the id's cost on a 200).
+# the variable alone (setting and resetting it is about a third of the id's
+# cost on a 200, docs/benchmarks.md).
 in_logs = False
 
 # New ids, made ahead in batches (new_request_id).  list.pop and list.extend
