@@ -2,6 +2,8 @@
 
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -74,8 +76,13 @@ def test_incoming_ids(base_url, path):
 # -- LOGGING with RequestIdFilter, under a threaded gunicorn ---------------------
 
 
-@pytest.fixture(scope="module")
-def logged(tmp_path_factory):
+@pytest.fixture(scope="module", params=["with sentry-sdk", "without sentry-sdk"])
+def logged(request, tmp_path_factory):
+    """A threaded gunicorn with the filter in LOGGING, with sentry-sdk importable or not.
+
+    Most sites have no sentry-sdk: the middleware then takes its inlined path,
+    which names the id for the filter only because LOGGING created one.
+    """
     folder = tmp_path_factory.mktemp("request-id-logs")
     log = folder / "app.log"
     env = {
@@ -83,6 +90,19 @@ def logged(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "tests.trace_settings",
         "TRACE_LOG": str(log),
     }
+    if request.param == "without sentry-sdk":
+        hidden = folder / "hide" / "sentry_sdk"
+        hidden.mkdir(parents=True)
+        (hidden / "__init__.py").write_text('raise ImportError("hidden from this server")\n')
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hidden.parent), env.get("PYTHONPATH")]))
+    seen = subprocess.run(
+        [sys.executable, "-c", "from django_api_errors import _sentry; print(_sentry.installed)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert seen.stdout.strip() == str(request.param == "with sentry-sdk")
     with gunicorn(folder, env, "--workers", "1", "--threads", "4") as url:
         yield url, log
 
@@ -117,6 +137,15 @@ def test_log_lines_name_the_request(logged):
     assert lines_of(log, "Internal Server Error: /drf/raise/unexpected/") == [
         "id-500|django.request|ERROR|Internal Server Error: /drf/raise/unexpected/ (request id id-500)"
     ]
+    # No incoming id: the new one the view's line names is the failure's, in body and header.
+    for kind in ("sync", "async"):
+        failed = requests.get(f"{url}/trace/{kind}/?n=e2e-{kind}-fail&fail=1", timeout=30)
+        assert failed.status_code == 500
+        rid = failed.json()["request_id"]
+        assert HEX32.fullmatch(rid) and failed.headers["X-Request-ID"] == rid
+        assert lines_of(log, f"view e2e-{kind}-fail") == [
+            f"{rid}|tests.trace|INFO|{kind} view e2e-{kind}-fail"
+        ]
 
 
 def test_concurrent_requests_never_see_each_others_id(logged):
