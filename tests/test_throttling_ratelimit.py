@@ -1,17 +1,28 @@
 """django-ratelimit through the app's drop-in decorator: 429 with the real Retry-After."""
 
+import asyncio
 import zlib
 
 import pytest
+from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.core.cache import cache
 from django.http import JsonResponse
 
 from django_api_errors.throttling import ratelimit as app_ratelimit
+from tests.asynckit import send
 from tests.conftest import assert_error
 from tests.throttle_helpers import parse_list
 
 pytestmark = [pytest.mark.urls("tests.throttle_helpers"), pytest.mark.django_db]
-PATHS = ["/rl/drf/", "/rl/cbv/", "/rl/fbv/"]
+GROUPS = {
+    "/rl/drf/": "helpers.drf",
+    "/rl/cbv/": "helpers.cbv",
+    "/rl/fbv/": "helpers.fbv",
+    "/rl/adrf/": "helpers.adrf",
+    "/rl/acbv/": "helpers.acbv",
+    "/rl/afbv/": "helpers.afbv",
+}
+PATHS = list(GROUPS)
 JITTER = zlib.crc32(b"127.0.0.1") % 60  # django-ratelimit's per-key window offset
 
 
@@ -39,9 +50,7 @@ def test_retry_after_is_the_time_left_in_the_window(client, monkeypatch, path):
     assert body["retry_after"] == 17
 
 
-@pytest.mark.parametrize(
-    ("path", "group"), [("/rl/drf/", "helpers.drf"), ("/rl/cbv/", "helpers.cbv"), ("/rl/fbv/", "helpers.fbv")]
-)
+@pytest.mark.parametrize(("path", "group"), GROUPS.items())
 def test_ratelimit_headers_on_success_and_refusal(client, monkeypatch, path, group):
     _freeze(monkeypatch, 17)
     first = client.get(path)
@@ -129,3 +138,49 @@ def test_misconfiguration_is_not_swallowed(rf):
     view = app_ratelimit.ratelimit(rate="1/m", group="helpers.nokey")(lambda request: "ok")
     with pytest.raises(ImproperlyConfigured):
         view(rf.get("/"))
+
+
+ASYNC_PATHS = ["/rl/adrf/", "/rl/acbv/", "/rl/afbv/"]
+
+
+@pytest.mark.parametrize("path", ASYNC_PATHS)
+def test_async_views_answer_through_the_asgi_handler(monkeypatch, path):
+    _freeze(monkeypatch, 17)
+    on_loop = []
+    count = app_ratelimit.get_usage
+
+    def spy(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return count(*args, **kwargs)
+
+    monkeypatch.setattr(app_ratelimit, "get_usage", spy)
+    first, second, refused = (send("async", "get", path) for _ in range(3))
+    assert first.status_code == 200 and first.json()["ok"] is True  # the view ran and was awaited
+    assert parse_list(second["RateLimit"]) == {GROUPS[path]: {"a": 0, "w": 17}}
+    body = assert_error(refused, 429, "usage_limit_exceeded", headers=("Retry-After",))
+    assert refused["Retry-After"] == "17" and body["retry_after"] == 17
+    assert on_loop == [False, False, False]  # counted in a thread: the sync cache never blocks the loop
+
+
+def test_block_false_marks_the_request_of_an_async_view(rf):
+    async def view(request):
+        return request.limited
+
+    decorated = app_ratelimit.ratelimit(key="ip", rate="1/m", group="helpers.anonblocking", block=False)(view)
+    assert iscoroutinefunction(decorated)
+    assert async_to_sync(decorated)(rf.get("/")) is False
+    assert async_to_sync(decorated)(rf.get("/")) is True
+
+
+def test_misconfiguration_of_an_async_view_is_not_swallowed(rf):
+    from django.core.exceptions import ImproperlyConfigured
+
+    async def view(request):
+        return "ok"
+
+    with pytest.raises(ImproperlyConfigured):
+        async_to_sync(app_ratelimit.ratelimit(rate="1/m", group="helpers.anokey")(view))(rf.get("/"))

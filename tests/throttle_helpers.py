@@ -159,10 +159,37 @@ def fbv_limited(request):
     return JsonResponse({"ok": True, "limited": request.limited})
 
 
+# The same three as async views (django-ratelimit's own decorator returns an
+# unawaited coroutine from these; the app's counts in a thread and awaits).
+from adrf.decorators import api_view as async_api_view  # noqa: E402
+
+
+@async_api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@ratelimit(key="ip", rate="2/m", group="helpers.adrf")
+async def adrf_limited(request):
+    return Response({"ok": True})
+
+
+@method_decorator(ratelimit(key="ip", rate="2/m", group="helpers.acbv"), name="get")
+class AsyncLimitedView(View):
+    async def get(self, request):
+        return JsonResponse({"ok": True})
+
+
+@ratelimit(key="ip", rate="2/m", group="helpers.afbv")
+async def afbv_limited(request):
+    return JsonResponse({"ok": True, "limited": request.limited})
+
+
 urlpatterns += [
     path("rl/drf/", drf_limited),
     path("rl/cbv/", LimitedView.as_view()),
     path("rl/fbv/", fbv_limited),
+    path("rl/adrf/", adrf_limited),
+    path("rl/acbv/", AsyncLimitedView.as_view()),
+    path("rl/afbv/", afbv_limited),
 ]
 
 

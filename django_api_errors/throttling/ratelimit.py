@@ -25,6 +25,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseBase
@@ -135,11 +136,14 @@ def ratelimit(
     method: Any = ALL,
     block: bool = True,
 ) -> Callable[[F], F]:
-    """django-ratelimit's decorator, with the same arguments and behaviour."""
+    """django-ratelimit's decorator, with the same arguments and behaviour.
+
+    It also serves ``async def`` views (which django-ratelimit's own does not):
+    the count runs in a thread, through the cache's atomic sync ``incr``.
+    """
 
     def decorator(fn: F) -> F:
-        @wraps(fn)
-        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        def check(request: Any) -> None:
             seen: dict[str, Any] = {}
             usage = _usage(request, group=group, fn=fn, key=key, rate=_capturing(rate, seen), method=method)
             limited = bool(usage and usage["should_limit"])
@@ -147,11 +151,26 @@ def ratelimit(
             _remember(request, usage, seen)
             if limited and block:
                 raise _exception()()
-            response = fn(request, *args, **kwargs)
+
+        def finish(request: Any, response: Any) -> Any:
             if isinstance(response, HttpResponseBase):
                 for name, value in getattr(request, "ratelimit_headers", {}).items():
                     response[name] = value
             return response
+
+        if iscoroutinefunction(fn):
+
+            @wraps(fn)
+            async def awrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+                await sync_to_async(check)(request)
+                return finish(request, await fn(request, *args, **kwargs))
+
+            return awrapped  # type: ignore[return-value]
+
+        @wraps(fn)
+        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+            check(request)
+            return finish(request, fn(request, *args, **kwargs))
 
         return wrapped  # type: ignore[return-value]
 
