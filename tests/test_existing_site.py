@@ -1,11 +1,13 @@
 """The built wheel, dropped into a site made by ``django-admin startproject``.
 
 Nothing here imports the checkout: the sdist and the wheel are built with
-``python -m build``, the wheel is installed into a fresh virtualenv with DRF
-and gunicorn, and a new project gets an app of its own (a viewset, pagination
-settings, the admin) before the README's "Installing into an existing
-project" blocks are pasted at the end of its settings and URLconf, exactly
-as the README shows them.  The site then answers over real HTTP under gunicorn.
+``python -m build``, the wheel is installed into a fresh virtualenv with its
+``async`` and ``ratelimit`` extras, DRF, gunicorn and uvicorn, and a new
+project gets an app of its own (a viewset, pagination settings, the admin,
+async views) before the README's "Installing into an existing project"
+blocks are pasted at the end of its settings and URLconf, exactly as the
+README shows them.  The site then answers over real HTTP under gunicorn
+(WSGI) and uvicorn (ASGI), with ``DEBUG`` off and on.
 """
 
 from __future__ import annotations
@@ -118,10 +120,13 @@ APP_FILES = {
     """,
     "shop/migrations/__init__.py": "",
     "shop/views.py": f"""
+        from adrf.decorators import api_view as async_api_view
+        from django.http import Http404, JsonResponse
         from rest_framework import permissions, serializers, viewsets
         from rest_framework.decorators import api_view, permission_classes
         from rest_framework.response import Response
 
+        from django_api_errors.ratelimit import ratelimit
         from shop.models import Product
 
 
@@ -145,6 +150,31 @@ APP_FILES = {
         @api_view(["GET"])
         def boom(request):
             raise RuntimeError("{SECRET} /srv/site/passwords.txt")
+
+
+        class NameSerializer(serializers.Serializer):
+            name = serializers.CharField(max_length=50)
+
+
+        @async_api_view(["POST"])
+        async def echo(request):
+            serializer = NameSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return Response(serializer.validated_data)
+
+
+        @async_api_view(["GET"])
+        async def aboom(request):
+            raise RuntimeError("{SECRET} /srv/site/async.txt")
+
+
+        async def gone(request):
+            raise Http404("{SECRET} no such thing")
+
+
+        @ratelimit(key="ip", rate="2/d")
+        async def ping(request):
+            return JsonResponse({{"pong": True}})
     """,
     "shop/urls.py": """
         from django.urls import path
@@ -154,7 +184,15 @@ APP_FILES = {
 
         router = DefaultRouter()
         router.register("products", views.ProductViewSet)
-        urlpatterns = [path("private/", views.private), path("boom/", views.boom), *router.urls]
+        urlpatterns = [
+            path("private/", views.private),
+            path("boom/", views.boom),
+            path("echo/", views.echo),
+            path("aboom/", views.aboom),
+            path("gone/", views.gone),
+            path("ping/", views.ping),
+            *router.urls,
+        ]
     """,
 }
 
@@ -180,7 +218,10 @@ def site(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[
     (wheel,) = dist.glob("*.whl")
     env = site_env()
     run(
-        python, "-m", "pip", "install", "--quiet", wheel, "djangorestframework", "gunicorn", cwd=base, env=env
+        *(python, "-m", "pip", "install", "--quiet", f"{wheel}[async,ratelimit]"),
+        *("djangorestframework", "gunicorn", "uvicorn"),
+        cwd=base,
+        env=env,
     )
     # The site must run the wheel, never the checkout.
     where = run(
@@ -249,29 +290,31 @@ def test_readme_snippets_keep_the_site_settings_and_check_clean(site: dict[str, 
         assert "System check identified no issues" in output, output
 
 
-@pytest.fixture(scope="module", params=["0", "1"], ids=["DEBUG=False", "DEBUG=True"])
+SERVERS = {
+    "gunicorn": ("gunicorn", "mysite.wsgi:application", "--bind", "127.0.0.1:{port}", "--workers", "1"),
+    "uvicorn": ("uvicorn", "mysite.asgi:application", "--host", "127.0.0.1", "--port", "{port}"),
+}
+
+
+@pytest.fixture(
+    scope="module",
+    params=[(name, debug) for name in SERVERS for debug in ("0", "1")],
+    ids=lambda param: f"{param[0]}-DEBUG={param[1] == '1'}",
+)
 def server(request: pytest.FixtureRequest, site: dict[str, Path]) -> Iterator[tuple[str, bool]]:
+    name, debug = request.param
     port = free_port()
-    log = open(site["project"] / f"gunicorn-{request.param}.log", "wb")  # noqa: SIM115 - closed below
+    log = open(site["project"] / f"{name}-{debug}.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [
-            site["python"],
-            "-m",
-            "gunicorn",
-            "mysite.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
+        [site["python"], "-m", *(arg.format(port=port) for arg in SERVERS[name])],
         cwd=site["project"],
-        env=site_env(SITE_DEBUG=request.param),
+        env=site_env(SITE_DEBUG=debug),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}", request.param == "1"
+        yield f"http://127.0.0.1:{port}", debug == "1"
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -293,7 +336,7 @@ def test_api_clients_get_the_documented_body(server: tuple[str, bool], accept: s
     url, debug = server
     api = requests.Session()
     api.headers["Accept"] = accept  # type: ignore[assignment] - None removes the header
-    name = f"lamp-{accept}-{debug}"
+    name = f"lamp-{accept}-{url.rsplit(':', 1)[1]}"  # one per server: they share the database
 
     documented(api.get(f"{url}/nope/", timeout=10), 404, "not_found")
     documented(api.get(f"{url}/api/products/999/", timeout=10), 404, "not_found")
@@ -371,3 +414,30 @@ def test_browser_gets_html_for_an_admin_login_without_csrf_token(server: tuple[s
     )
     assert response.status_code == 403
     assert response.headers["Content-Type"].startswith("text/html"), response.headers
+
+
+def test_async_views_get_the_documented_body(server: tuple[str, bool]) -> None:
+    url, debug = server
+    api = requests.Session()
+    api.headers["Accept"] = "application/json"
+
+    body = documented(api.post(f"{url}/api/echo/", json={"name": ""}, timeout=10), 400, "invalid_request")
+    assert body["details"] == [
+        {"field": "name", "pointer": "/name", "code": "blank", "message": "This field may not be blank."}
+    ]
+    echoed = api.post(f"{url}/api/echo/", json={"name": "lamp"}, timeout=10)
+    assert echoed.status_code == 200 and echoed.json() == {"name": "lamp"}
+    documented(api.get(f"{url}/api/gone/", timeout=10), 404, "not_found")
+
+    crashed = api.get(f"{url}/api/aboom/", timeout=10)
+    assert crashed.status_code == 500 and crashed.json()["error"] == "server_error"
+    assert ("traceback" in crashed.json()) is debug
+    if not debug:
+        documented(crashed, 500, "server_error")
+
+    # An async view under the app's ratelimit decorator: counted, awaited, then refused.
+    first, second, third = (api.get(f"{url}/api/ping/", timeout=10) for _ in range(3))
+    assert first.status_code == 200 and first.json() == {"pong": True}
+    assert second.status_code == 200 and "RateLimit" in second.headers
+    refused = documented(third, 429, "usage_limit_exceeded")
+    assert int(third.headers["Retry-After"]) == refused["retry_after"] >= 1
