@@ -22,7 +22,6 @@ from django_api_errors.problem import Detail, Details
 # Tuples, not unions: isinstance() is faster with them, once per error.
 _LISTS = (list, tuple)
 _CONTAINERS = (dict, list, tuple)
-QUERY = "query"
 # Methods whose ValidationError is about query parameters: filter backends
 # (django-filter's DjangoFilterBackend) and paginators.
 _QUERY_METHODS = frozenset({"filter_queryset", "paginate_queryset"})
@@ -75,14 +74,8 @@ def _walk(
     elif isinstance(detail, _LISTS):
         for index, item in enumerate(detail):
             if isinstance(item, _CONTAINERS):
-                _walk(
-                    item,
-                    f"{path}.{index}" if path else f"{index}",
-                    f"{pointer}/{index}",
-                    out,
-                    non_field,
-                    names,
-                )
+                field = f"{path}.{index}" if path else f"{index}"
+                _walk(item, field, f"{pointer}/{index}", out, non_field, names)
             else:
                 # The message itself, entered here: no call per error.
                 code = getattr(item, "code", None) or "invalid"
@@ -92,8 +85,7 @@ def _walk(
 
 
 def _in_query_method(exc: BaseException) -> bool:
-    """Whether ``exc`` went through a filter backend's or a paginator's
-    ``filter_queryset`` / ``paginate_queryset`` (django-filter's FilterSet, say)."""
+    # A loop, not traceback.walk_tb(): this runs for every 400, and it is a third of the cost.
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_name in _QUERY_METHODS:
@@ -133,7 +125,7 @@ def from_drf(detail: Any, request: Any = None, exc: BaseException | None = None)
         for item in out:
             # A pointer is into the body (RFC 6901 addresses JSON documents).
             del item["pointer"]
-            item["in"] = QUERY
+            item["in"] = "query"
     return out
 
 
@@ -141,9 +133,7 @@ def _messages(errors: list[DjangoValidationError], path: str | None, pointer: st
     out: Details = []
     for error in errors:
         for item in error.error_list:
-            message = item.message
-            if item.params:
-                message = message % item.params
+            message = item.message % item.params if item.params else item.message
             out.append(
                 {"field": path, "pointer": pointer, "code": item.code or "invalid", "message": str(message)}
             )
@@ -172,8 +162,7 @@ def client_names(fields: list[str], request: Any) -> list[str]:
 
 
 def entry(name: str, code: str, message: str, view: Any = None) -> Detail:
-    """One ``details`` entry for the top-level field ``name`` of ``view``'s body
-    (the OpenAPI examples)."""
+    """One ``details`` entry for the top-level field ``name`` of ``view``'s body (the OpenAPI examples)."""
     names = _naming.for_view(view)
     name = names.name(name) if names is not None else name
     return {"field": name, "pointer": "/" + _token(name), "code": code, "message": message}

@@ -105,16 +105,10 @@ def _camel_options(view: Any) -> Mapping[str, Any] | None:
 
 
 def _query_renamed() -> bool:
-    """Query parameter names are the URL's own unless the package's middleware
-    underscoreizes ``request.GET``."""
+    """Whether the package's middleware underscoreizes ``request.GET`` (else query names are the URL's)."""
     from django.conf import settings
 
     return any(str(path).startswith(_PACKAGE) for path in getattr(settings, "MIDDLEWARE", None) or ())
-
-
-def _camel(options: Mapping[str, Any] | None) -> Renamer:
-    options = options or {}
-    return Renamer(camelize, options.get("ignore_fields"), options.get("ignore_keys"))
 
 
 def _resolve(view: Any, query: bool) -> Renamer | None:
@@ -123,19 +117,16 @@ def _resolve(view: Any, query: bool) -> Renamer | None:
         return None
     if style in ("auto", "camelCase"):
         options = _camel_options(view)
-        if options is None and style == "auto":
-            return None
-        if query and not _query_renamed():
+        if (options is None and style == "auto") or (query and not _query_renamed()):
             return None
         if options is None:
             try:
                 options = _package_options()
             except ImportError:
-                options = None
-        return _camel(options)
-    if query:
-        return None
-    return Renamer(import_string(style))
+                pass
+        options = options or {}
+        return Renamer(camelize, options.get("ignore_fields"), options.get("ignore_keys"))
+    return None if query else Renamer(import_string(style))
 
 
 # One answer per view class (None: no DRF view), for body and query paths.

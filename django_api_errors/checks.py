@@ -101,21 +101,6 @@ def check_error_views(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-def _check_codes(codes: Mapping[str, Any]) -> list[CheckMessage]:
-    messages: list[CheckMessage] = []
-    for code, spec in codes.items():
-        status = spec.get("status") if isinstance(spec, Mapping) else None
-        if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
-            messages.append(
-                Error(
-                    f'API_ERRORS["CODES"][{code!r}] needs a "status" between 400 and 599.',
-                    hint='Write it as {"status": 402, "description": "..."}.',
-                    id="django_api_errors.E003",
-                )
-            )
-    return messages
-
-
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
     user = getattr(settings, "API_ERRORS", {})
     if not isinstance(user, Mapping):
@@ -144,6 +129,15 @@ def check_settings(**kwargs: Any) -> list[CheckMessage]:
                     id="django_api_errors.E002",
                 )
             )
-    if isinstance(user.get("CODES"), Mapping):
-        messages.extend(_check_codes(user["CODES"]))
+    codes = user.get("CODES")
+    for code, spec in codes.items() if isinstance(codes, Mapping) else ():
+        status = spec.get("status") if isinstance(spec, Mapping) else None
+        if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
+            messages.append(
+                Error(
+                    f'API_ERRORS["CODES"][{code!r}] needs a "status" between 400 and 599.',
+                    hint='Write it as {"status": 402, "description": "..."}.',
+                    id="django_api_errors.E003",
+                )
+            )
     return messages

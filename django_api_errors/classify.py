@@ -9,6 +9,7 @@ wing tells an expired session from none), so the core never imports them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from traceback import walk_tb
 from typing import Any
 
 from django.core import exceptions as django_exceptions
@@ -74,9 +75,7 @@ def _from_api_error(exc: ApiError) -> Problem:
         problem.wait(exc.retry_after)
     elif isinstance(exc, InsufficientScope):
         scope = problem.extra.get("scope")
-        header = 'Bearer error="insufficient_scope"'
-        if scope:
-            header += f', scope="{scope}"'
+        header = 'Bearer error="insufficient_scope"' + (f', scope="{scope}"' if scope else "")
         problem.headers.setdefault("WWW-Authenticate", header)
     return problem
 
@@ -119,8 +118,7 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
         # django-oauth-toolkit's TokenHasScope with ERROR_RESPONSE_WITH_SCOPES.
         return _from_api_error(InsufficientScope(scopes=scopes))
     if isinstance(exc, drf.UnsupportedMediaType):
-        parsers = getattr(request, "parsers", None) or ()
-        supported = [parser.media_type for parser in parsers]
+        supported = [parser.media_type for parser in getattr(request, "parsers", None) or ()]
         return Problem.for_code("invalid_content_type", text, extra={"supported_media_types": supported})
     own = exc.default_code if isinstance(exc.default_code, str) else None
     if own and codes.get(own) is not None:
@@ -128,15 +126,6 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
         problem.status = exc.status_code
         return problem
     return Problem.for_status(exc.status_code, text)
-
-
-def _raised_by_parser(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_globals.get("__name__") in _PARSERS:
-            return True
-        tb = tb.tb_next
-    return False
 
 
 def classify(exc: BaseException, request: Any = None) -> Problem:
@@ -173,6 +162,8 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
         return Problem.for_status(503, UNAVAILABLE).wait(wait or None)
     if isinstance(exc, ProtectedError | RestrictedError):
         return Problem.for_code("conflict", PROTECTED, extra={"blocked_by": _conflicts.blocking_models(exc)})
-    if isinstance(exc, RecursionError) and _raised_by_parser(exc):
+    if isinstance(exc, RecursionError) and any(
+        frame.f_globals.get("__name__") in _PARSERS for frame, _lineno in walk_tb(exc.__traceback__)
+    ):
         return Problem.for_code("invalid_request", TOO_DEEP)
     return Problem.for_code("server_error")

@@ -125,8 +125,7 @@ def register(
     """
     if not (400 <= status <= 599):
         raise ValueError(f"status for {code!r} must be 4xx or 5xx, not {status}")
-    entry = ErrorCode(code, status, description, action, tuple(headers))
-    _registered[code] = entry
+    entry = _registered[code] = ErrorCode(code, status, description, action, tuple(headers))
     return entry
 
 

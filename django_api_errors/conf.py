@@ -33,11 +33,6 @@ def _clear_cache(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_clear_cache)
 
 
-def _user() -> Mapping[str, Any]:
-    value = getattr(django_settings, "API_ERRORS", None)
-    return value if isinstance(value, Mapping) else {}
-
-
 # The types a label names, as the system check tests values against them.
 _TYPES: dict[str, tuple[type, ...]] = {
     "bool": (bool,),
@@ -83,15 +78,14 @@ class Setting(Generic[T]):
     def __get__(self, obj: object | None, owner: type) -> Setting[T] | T:
         if obj is None:
             return self
-        value = _user().get(self.name, self.default)
+        user = getattr(django_settings, "API_ERRORS", None)
+        value = user.get(self.name, self.default) if isinstance(user, Mapping) else self.default
         value = vars(obj)[self.name] = self.convert(value) if self.convert else value
         return value
 
     def valid(self, value: Any) -> bool:
         """What the system check accepts for this key."""
-        if isinstance(value, bool) and bool not in self.types:
-            return False
-        if not isinstance(value, self.types):
+        if not isinstance(value, self.types) or (isinstance(value, bool) and bool not in self.types):
             return False
         if self.minimum is not None:
             if isinstance(value, timedelta):
@@ -114,10 +108,6 @@ class Setting(Generic[T]):
 
 def _seconds(value: Any) -> timedelta | None:
     return value if value is None or isinstance(value, timedelta) else timedelta(seconds=int(value))
-
-
-def _hook(path: Any) -> Callable[..., Any] | None:
-    return import_string(path) if path else None
 
 
 SPEC: dict[str, Setting[Any]] = {}
@@ -243,7 +233,7 @@ class Settings:
         "change `body` in place or return a new dict. If it raises, the client gets a minimal "
         "`server_error` body and the failure is logged",
         dotted="callable(body, problem, request)",
-        convert=_hook,
+        convert=lambda path: import_string(path) if path else None,
     )
 
     @cached_property

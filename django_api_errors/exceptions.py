@@ -38,13 +38,6 @@ PRECONDITION_REQUIRED = _(
 )
 
 
-def _entry(code: str) -> codes.ErrorCode:
-    entry = codes.get(code)
-    if entry is None:
-        raise KeyError(f"unknown error code {code!r}: register it first")
-    return entry
-
-
 class ApiError(APIException):
     """An error with a documented code.
 
@@ -63,11 +56,14 @@ class ApiError(APIException):
         headers: Mapping[str, str] | None = None,
         **extra: Any,
     ) -> None:
-        entry = _entry(code or self.default_code)
+        code = code or self.default_code
+        entry = codes.get(code)
+        if entry is None:
+            raise KeyError(f"unknown error code {code!r}: register it first")
         self.code = entry.code
         self.status_code = entry.status
-        super().__init__(cast(Any, description if description is not None else entry.description), entry.code)
         self.description: Text = description if description is not None else entry.description
+        super().__init__(cast(Any, self.description), entry.code)
         self.extra: dict[str, Any] = extra
         self.headers: dict[str, str] = dict(headers or {})
 

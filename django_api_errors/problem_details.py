@@ -35,13 +35,9 @@ def wants_problem_details(request: Any) -> bool:
 
 
 def _type_and_title(problem: Problem, uri: str | None) -> tuple[str, str]:
-    """With ``ERROR_URI`` the type is the code's documentation and the title its
-    description; without, ``about:blank`` and the status phrase (RFC 9457 §4.2.1).
-
-    A status that only borrows a code (405, 406, 413, 428) is not that code's
-    problem type: ``about:blank`` and its own phrase, so a 428's title does not
-    say the resource changed.
-    """
+    """With ``ERROR_URI``, the code's documentation and description; without, ``about:blank`` and the
+    status phrase (RFC 9457 §4.2.1), as for a status that only borrows a code (405, 406, 413, 428):
+    it is not that code's problem type, so a 428's title does not say the resource changed."""
     entry = codes.get(problem.code) or codes.get(codes.closest(problem.status))
     assert entry is not None  # closest() always names a built-in code.
     if uri and problem.status == entry.status:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieSession
 from rest_framework import exceptions as drf
 from rest_framework.authentication import SessionAuthentication
 
@@ -26,18 +27,6 @@ def uses_sessions(request: Any) -> bool:
     """True when one of the request's DRF authenticators reads the session."""
     authenticators = getattr(request, "authenticators", None) or ()
     return any(isinstance(authenticator, SessionAuthentication) for authenticator in authenticators)
-
-
-def _signed_cookie_valid(session: SessionBase, cookie: str) -> bool:
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
-
-    if not isinstance(session, SessionStore):
-        return True
-    # The backend's own load(): on a bad signature or an expired max_age it
-    # starts a new session, which marks the store modified.
-    probe = SessionStore(session_key=cookie)
-    probe.load()
-    return not probe.modified
 
 
 def _on_event_loop() -> bool:
@@ -70,15 +59,17 @@ def stale_session(request: Any) -> bool:
     # no live session; the signed-cookie backend keeps it, so check the signature.
     if session.session_key != cookie:
         return True
-    return not _signed_cookie_valid(session, cookie)
+    if not isinstance(session, SignedCookieSession):
+        return False
+    # The backend's own load(): on a bad signature or an expired max_age it
+    # starts a new session, which marks the store modified.
+    probe = SignedCookieSession(session_key=cookie)
+    probe.load()
+    return probe.modified
 
 
 def forget_session(request: Any) -> None:
-    """Empty the request's session so SessionMiddleware deletes its cookie.
-
-    ``SessionMiddleware`` deletes the cookie of an empty session on the way
-    out, with the configured path, domain and SameSite attributes.
-    """
+    """Empty the session: SessionMiddleware then deletes its cookie (configured path, domain, SameSite)."""
     session = getattr(django_request(request), "session", None)
     if isinstance(session, SessionBase):
         session.flush()
@@ -86,10 +77,8 @@ def forget_session(request: Any) -> None:
 
 def refusal(exc: drf.APIException, request: Any) -> Problem | None:
     """``session_expired`` for an anonymous refusal that carried a dead session cookie."""
-    if isinstance(exc, drf.NotAuthenticated) and uses_sessions(request) and stale_session(request):
-        forget_session(request)  # so SessionMiddleware deletes the cookie
-        # Log in again through the session: its challenge, not another authenticator's.
-        return Problem.for_code(
-            "session_expired", headers={"WWW-Authenticate": conf.settings.WWW_AUTHENTICATE}
-        )
-    return None
+    if not (isinstance(exc, drf.NotAuthenticated) and uses_sessions(request) and stale_session(request)):
+        return None
+    forget_session(request)  # so SessionMiddleware deletes the cookie
+    # Log in again through the session: its challenge, not another authenticator's.
+    return Problem.for_code("session_expired", headers={"WWW-Authenticate": conf.settings.WWW_AUTHENTICATE})

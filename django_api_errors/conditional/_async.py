@@ -16,9 +16,6 @@ from asgiref.sync import async_to_sync, sync_to_async
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-# Where adrf defines its default save hooks (perform_acreate, ...).
-ADRF_MIXINS = "adrf.mixins"
-
 
 class AsyncActions:
     """The async actions; the sync ones and their cores are ``ConditionalRequestMixin``'s."""
@@ -61,6 +58,6 @@ class AsyncActions:
         the same without the round trip, and works with DRF's serializers.
         """
         hook = getattr(type(self), f"perform_a{action}", None)
-        if hook is None or getattr(hook, "__module__", None) == ADRF_MIXINS:
+        if hook is None or getattr(hook, "__module__", None) == "adrf.mixins":
             return getattr(self, f"perform_{action}")  # type: ignore[no-any-return]
         return async_to_sync(getattr(self, f"perform_a{action}"))

@@ -18,7 +18,6 @@ from django.utils.http import parse_http_date_safe
 from rest_framework.utils.encoders import JSONEncoder
 
 ANY = "*"
-SAFE = frozenset({"GET", "HEAD"})
 
 # entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text
 _ENTITY_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"')
@@ -116,8 +115,7 @@ def evaluate(method: str, meta: Mapping[str, Any], etag: str, last_modified: int
     ``last_modified`` its modification time in whole seconds, if it has one.
     Follows the order of RFC 9110 §13.2.2.
     """
-    if_match = _header(meta, "HTTP_IF_MATCH")
-    if if_match:
+    if if_match := _header(meta, "HTTP_IF_MATCH"):
         tags = parse_etags(if_match)
         if tags is None or (isinstance(tags, list) and not strong_match(tags, etag)):
             return Decision(Outcome.FAILED, "If-Match")
@@ -125,9 +123,8 @@ def evaluate(method: str, meta: Mapping[str, Any], etag: str, last_modified: int
         since = _date(meta, "HTTP_IF_UNMODIFIED_SINCE")
         if since is not None and last_modified > since:
             return Decision(Outcome.FAILED, "If-Unmodified-Since")
-    safe = method in SAFE
-    if_none_match = _header(meta, "HTTP_IF_NONE_MATCH")
-    if if_none_match:
+    safe = method in ("GET", "HEAD")
+    if if_none_match := _header(meta, "HTTP_IF_NONE_MATCH"):
         tags = parse_etags(if_none_match)
         if tags is None:
             # Unreadable: a full response is always safe, a write is not.
@@ -141,18 +138,15 @@ def evaluate(method: str, meta: Mapping[str, Any], etag: str, last_modified: int
     return Decision(Outcome.PROCEED)
 
 
-CONDITIONS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
-
-
 def is_conditional(meta: Mapping[str, Any]) -> bool:
     """Whether the request carries any precondition header."""
-    return any(_header(meta, key) for key in CONDITIONS)
+    keys = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+    return any(_header(meta, key) for key in keys)
 
 
 def names_a_version(meta: Mapping[str, Any]) -> bool:
     """Whether ``If-Match`` names versions (``*`` only asks that the resource exists)."""
-    if_match = _header(meta, "HTTP_IF_MATCH")
-    return bool(if_match) and if_match != ANY
+    return _header(meta, "HTTP_IF_MATCH") not in ("", ANY)
 
 
 def asserts_state(meta: Mapping[str, Any], has_last_modified: bool) -> bool:

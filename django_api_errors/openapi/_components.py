@@ -72,16 +72,8 @@ MEMBERS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
 }
 
 
-def members(code: str) -> dict[str, Any]:
-    """The typed members ``code`` adds to the common ones."""
-    return MEMBERS.get(code, ({}, ()))[0]
-
-
 def all_members() -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for own, _required in MEMBERS.values():
-        found.update(own)
-    return found
+    return {name: schema for own, _required in MEMBERS.values() for name, schema in own.items()}
 
 
 def component_name(code: str) -> str:
@@ -158,14 +150,13 @@ def _problem_schema(code_ref: dict[str, Any], detail_ref: dict[str, Any]) -> dic
 
 def _code_schema(code: str, error_ref: dict[str, Any], enum_ref: dict[str, Any]) -> dict[str, Any]:
     own, required = MEMBERS.get(code, ({}, ()))
-    entry = codes.get(code)
     narrowed: dict[str, Any] = {
         "type": "object",
         "properties": {"error": enum_ref, **own},
         "required": ["error", *required],
     }
     schema: dict[str, Any] = {"allOf": [error_ref, narrowed]}
-    if entry is not None:
+    if (entry := codes.get(code)) is not None:
         schema["description"] = f"{code} ({entry.status}): {force_str(entry.description)}"
     return schema
 
@@ -176,8 +167,7 @@ class Components:
     def __init__(self, registry: ComponentRegistry) -> None:
         self.registry = registry
         all_codes = sorted(codes.all_codes())
-        enum = {"type": "string", "enum": all_codes}
-        code_ref = self._register(CODE_ENUM, enum)
+        code_ref = self._register(CODE_ENUM, {"type": "string", "enum": all_codes})
         detail_ref = self._register(DETAIL, _detail_schema())
         self.error = self._register(ERROR, _error_schema(code_ref, detail_ref))
         self.problem = self._register(PROBLEM, _problem_schema(code_ref, detail_ref))

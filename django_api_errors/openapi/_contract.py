@@ -51,13 +51,12 @@ def _header(name: str, schema: dict[str, Any], required: bool = False) -> dict[s
 
 
 def _parameter(name: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
-    description = force_str(TEXT[name]) + (force_str(REQUIRED_TEXT) if required else "")
     return {
         "in": "header",
         "name": name,
         "schema": dict(schema),
         "required": required,
-        "description": description,
+        "description": force_str(TEXT[name]) + (force_str(REQUIRED_TEXT) if required else ""),
     }
 
 

@@ -81,12 +81,8 @@ def _requires_scopes(view: Any, method: str) -> bool:
 def declared_codes(view: Any, method: str, components: Iterable[Any] = ()) -> list[str]:
     """The codes named by ``api_errors`` on the view, its handler and ``components``."""
     handler = getattr(view, getattr(view, "action", None) or method.lower(), None)
-    found: list[str] = []
-    for holder in (view, handler, *components):
-        for code in getattr(holder, DECLARED, ()):
-            if code not in found:
-                found.append(code)
-    return found
+    holders = (view, handler, *components)
+    return list(dict.fromkeys(code for holder in holders for code in getattr(holder, DECLARED, ())))
 
 
 def _model(view: Any, serializer: Any) -> type[models.Model] | None:
@@ -146,10 +142,8 @@ def _collect(item: Any, found: set[str], depth: int) -> None:
 
 
 def field_error_codes(serializer: Any) -> list[str]:
-    """Every ``details[].code`` the serializer can produce, ``invalid`` included.
-
-    ``invalid`` is what ``validate()`` and ``validate_<field>()`` raise by default.
-    """
+    """Every ``details[].code`` the serializer can produce, and ``invalid``: what
+    ``validate()`` and ``validate_<field>()`` raise by default."""
     found = {"invalid"}
     _collect(serializer, found, 0)
     return sorted(found)
@@ -210,20 +204,18 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
 
     found.add("invalid_request")  # malformed requests, on any operation
     guarded = any(not _is(p, permissions.AllowAny) for p in perms)
+    session_auth = any(_is(a, SessionAuthentication) for a in authenticators)
     if authenticators or guarded:
         found.add("unauthorized_client")
-    if guarded and any(_is(a, SessionAuthentication) for a in authenticators):
+    if guarded and session_auth:
         found.add("session_expired")  # a session cookie that outlived its session
-    if guarded:
+    if guarded or (session_auth and method in UNSAFE_METHODS):  # the latter: CSRF
         found.add("access_denied")
-    if method in UNSAFE_METHODS and any(_is(a, SessionAuthentication) for a in authenticators):
-        found.add("access_denied")  # CSRF
     if _requires_scopes(view, method):
         found.add("insufficient_scope")
-    if detail_route:
+    # A detail route's resource; DRF's paginators answer 404 to a page that does not exist.
+    if detail_route or (method == "GET" and getattr(view, "pagination_class", None) is not None):
         found.add("not_found")
-    elif method == "GET" and getattr(view, "pagination_class", None) is not None:
-        found.add("not_found")  # DRF's paginators answer 404 to a page that does not exist
     found.add("invalid_request", 405)
     found.add("invalid_request", 406)
     model = _model(view, serializer)
@@ -249,16 +241,13 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
                 # (without a version field the row is locked: no race to lose).
                 found.add("conflict")
     if parsers:
-        # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, whatever the parser.
-        found.add("invalid_request", 413)
-    if parsers:
+        found.add("invalid_request", 413)  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, whatever the parser
         found.add("invalid_content_type")
     if throttles:
         found.add("usage_limit_exceeded")
     found.add("server_error")
     for code in declared_codes(view, method, [*authenticators, *perms, *throttles, *parsers]):
-        entry = codes.get(code)
-        if entry is None:
+        if codes.get(code) is None:
             raise ImproperlyConfigured(f"{type(view).__name__} declares the unknown error code {code!r}.")
         found.add(code)
     found.statuses = dict(sorted(found.statuses.items()))

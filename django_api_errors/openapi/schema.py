@@ -34,47 +34,35 @@ from django_api_errors.responses import build_body, error_uri
 
 EXAMPLE_REQUEST_ID = "5f0c3a2e9d7b4c1e8a6f2b3d4c5e6f70"
 
-# adrf's async viewset actions that drf-spectacular must know by DRF's name.
 ADRF_ACTIONS = {"alist": "list", "acreate": "create"}
-
-
-def _example_problem(status: int, code: str, details: Details | None, extra: dict[str, Any]) -> Problem:
-    problem = Problem.for_code(code, details=details, extra=dict(extra))
-    problem.status = status
-    if code == "usage_limit_exceeded":
-        problem.wait(None)
-    return problem
-
-
-def _examples(
-    status: int, error_codes: list[str], details: Details | None, path: str, extra: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    as_json: dict[str, Any] = {}
-    as_problem: dict[str, Any] = {}
-    request = SimpleNamespace(path=re.sub(r"{[^}/]+}", "1", path))
-    for code in error_codes:
-        problem = _example_problem(
-            status, code, details if code == "invalid_request" else None, extra.get(code, {})
-        )
-        summary = force_str(problem.description)
-        as_json[code] = {"summary": summary, "value": build_body(problem, EXAMPLE_REQUEST_ID)}
-        value = build_problem_details(problem, EXAMPLE_REQUEST_ID, request, error_uri(code))
-        as_problem[code] = {"summary": summary, "value": value}
-    return as_json, as_problem
 
 
 def _content(
     schemas: Components,
     status: int,
     error_codes: list[str],
-    as_json: dict[str, Any],
-    as_problem: dict[str, Any],
+    path: str,
+    extra: dict[str, Any],
+    sample: Details | None,
 ) -> dict[str, Any]:
     """Both media types, the one a client gets without asking (``Accept: */*``) first.
 
     Generators parse a response by its first media type; listing them in the
     server's order keeps a generated client reading the body it gets.
     """
+    as_json: dict[str, Any] = {}
+    as_problem: dict[str, Any] = {}
+    request = SimpleNamespace(path=re.sub(r"{[^}/]+}", "1", path))
+    for code in error_codes:
+        details = sample if status == 400 and code == "invalid_request" else None
+        problem = Problem.for_code(code, details=details, extra=dict(extra.get(code, {})))
+        problem.status = status
+        if code == "usage_limit_exceeded":
+            problem.wait(None)
+        summary = force_str(problem.description)
+        as_json[code] = {"summary": summary, "value": build_body(problem, EXAMPLE_REQUEST_ID)}
+        value = build_problem_details(problem, EXAMPLE_REQUEST_ID, request, error_uri(code))
+        as_problem[code] = {"summary": summary, "value": value}
     content = {
         JSON: {"schema": schemas.error_schema(error_codes), "examples": as_json},
         PROBLEM_JSON: {"schema": dict(schemas.problem), "examples": as_problem},
@@ -113,16 +101,14 @@ def error_responses(
     if not isinstance(found, inspection.ViewErrors):
         found = inspection.ViewErrors(statuses={status: list(codes) for status, codes in found.items()})
     schemas = Components(registry)
-    responses: dict[str, Any] = {}
-    for status, error_codes in found.statuses.items():
-        details = sample_details if status == 400 else None
-        as_json, as_problem = _examples(status, error_codes, details, path, extra or {})
-        responses[str(status)] = {
+    return {
+        str(status): {
             "description": _description(status, error_codes, found.field_codes.get(status)),
             "headers": contract.error_headers(status, error_codes, throttled),
-            "content": _content(schemas, status, error_codes, as_json, as_problem),
+            "content": _content(schemas, status, error_codes, path, extra or {}, sample_details),
         }
-    return responses
+        for status, error_codes in found.statuses.items()
+    }
 
 
 def _sample_details(serializer: Any, view: Any = None) -> Details | None:

@@ -113,7 +113,12 @@ def recipe(cache: BaseCache) -> tuple[str, _redis.Recipe] | None:
     return _recipes[cache]
 
 
-async def _loop_clients() -> _LoopClients:
+async def script(cache: BaseCache) -> Any | None:
+    """This loop's registered ``redis.asyncio`` script for ``cache``, or ``None``."""
+    found = recipe(cache)
+    if found is None:
+        return None
+    name, (pool_class, url, options) = found
     loop = asyncio.get_running_loop()
     clients = _loops.get(loop)
     if clients is None:
@@ -121,16 +126,6 @@ async def _loop_clients() -> _LoopClients:
             _loops.pop(closed, None)  # closed without shutting its generators down
         clients = _loops[loop] = _LoopClients()
         await clients.keeper.__anext__()  # the loop now closes it on shutdown
-    return clients
-
-
-async def script(cache: BaseCache) -> Any | None:
-    """This loop's registered ``redis.asyncio`` script for ``cache``, or ``None``."""
-    found = recipe(cache)
-    if found is None:
-        return None
-    name, (pool_class, url, options) = found
-    clients = await _loop_clients()
     run = clients.scripts.get(name)
     if run is None:
         from redis.asyncio import Redis

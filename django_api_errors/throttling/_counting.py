@@ -26,6 +26,7 @@ backend's atomic ``incr`` (Django 6.1 runs the backend's ``incr`` in a thread).
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,14 +64,11 @@ class Window:
 
 
 def resolve(cache: Any) -> Any:
-    """The backend behind ``cache``, which may be ``django.core.cache.cache``.
+    """The backend behind ``cache``: ``caches["default"]`` for the ``django.core.cache.cache`` proxy.
 
-    That proxy (DRF's throttles' default) hides the backend's type and cannot
-    be a dictionary key; the backend it stands for is ``caches["default"]``.
+    That proxy (DRF's throttles' default) hides the backend's type and cannot be a dictionary key.
     """
-    if cache is default_cache:
-        return caches[DEFAULT_CACHE_ALIAS]
-    return cache
+    return caches[DEFAULT_CACHE_ALIAS] if cache is default_cache else cache
 
 
 def bucket_keys(key: str, period_us: int, now_us: int) -> tuple[list[str], int, int]:
@@ -97,10 +95,8 @@ def _count_in_buckets(cache: BaseCache, key: str, limit: int, period_us: int, no
     count = sum(counts)
     passed = count <= limit
     if not passed:
-        try:
+        with suppress(ValueError):  # the bucket expired meanwhile
             cache.decr(keys[-1])  # refused requests are not counted
-        except ValueError:  # pragma: no cover - the bucket expired meanwhile
-            pass
         counts[-1] -= 1
         count -= 1
     # The bucket at position p leaves when the current index reaches index + p + 1.

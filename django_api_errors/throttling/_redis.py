@@ -119,9 +119,9 @@ def script(cache: BaseCache) -> Any | None:
 
 def script_call(cache: BaseCache, key: str, limit: int, period_us: int, now_us: int) -> dict[str, Any]:
     """The keys and arguments of the script for one request, sync or async."""
-    # make_key adds KEY_PREFIX and VERSION, as both backends do for their own keys.
-    ttl_ms = period_us // 1000 + 5000
-    return {"keys": [cache.make_key(key)], "args": [now_us, period_us, limit, ttl_ms]}
+    # make_key adds KEY_PREFIX and VERSION, as both backends do for their own keys; the key
+    # expires 5 s after its newest entry leaves the period.
+    return {"keys": [cache.make_key(key)], "args": [now_us, period_us, limit, period_us // 1000 + 5000]}
 
 
 def decision(answer: list[Any], period_us: int, now_us: int) -> Decision:
@@ -139,28 +139,19 @@ def sliding_log(cache: BaseCache, key: str, limit: int, period_us: int, now_us: 
     return decision(run(**script_call(cache, key, limit, period_us, now_us)), period_us, now_us)
 
 
-def _django_recipe(cache: BaseCache) -> Recipe | None:
-    inner = cache._cache  # type: ignore[attr-defined]
-    return inner._pool_class, inner._servers[0], dict(inner._pool_options)
-
-
-def _django_redis_recipe(cache: BaseCache) -> Recipe | None:
-    inner = cache.client  # type: ignore[attr-defined]
-    factory = inner.connection_factory
-    if type(inner) is not DefaultClient or type(factory) is not ConnectionFactory:
-        return None
-    params = factory.make_connection_params(inner._server[0])
-    url = params.pop("url")
-    return factory.pool_cls, url, {**params, **factory.pool_cls_kwargs}
-
-
 def pool_recipe(cache: BaseCache) -> Recipe | None:
     """How ``cache`` builds the pool of its write client (as :func:`redis_client`), or ``None``."""
     try:
         if isinstance(cache, RedisCache):
-            return _django_recipe(cache)
+            inner: Any = cache._cache  # private attributes the stubs do not list
+            return inner._pool_class, inner._servers[0], dict(inner._pool_options)
         if DjangoRedisCache is not None and isinstance(cache, DjangoRedisCache):
-            return _django_redis_recipe(cache)
+            inner = cache.client
+            factory = inner.connection_factory
+            if type(inner) is DefaultClient and type(factory) is ConnectionFactory:
+                params = factory.make_connection_params(inner._server[0])
+                url = params.pop("url")
+                return factory.pool_cls, url, {**params, **factory.pool_cls_kwargs}
     except (AttributeError, IndexError, KeyError, TypeError):
-        return None
+        pass
     return None

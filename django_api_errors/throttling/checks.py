@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
@@ -41,10 +42,8 @@ def _throttle_classes() -> list[type]:
 
     configured: list[Any] = list(api_settings.DEFAULT_THROTTLE_CLASSES)  # imported classes
     classes: list[type] = [cls for cls in configured if isinstance(cls, type)]
-    try:
+    with suppress(Exception):  # Django's own URL checks report a broken URLconf.
         classes.extend(_view_throttles(get_resolver().url_patterns))
-    except Exception:  # Django's own URL checks report a broken URLconf.
-        pass
     return list(dict.fromkeys(classes))
 
 
@@ -54,9 +53,7 @@ def check_throttle_caches(**kwargs: Any) -> list[CheckMessage]:
         return []
     messages: list[CheckMessage] = []
     for throttle in _throttle_classes():
-        if not hasattr(throttle, "cache"):
-            continue
-        cache = counting.resolve(throttle.cache)
+        cache = counting.resolve(getattr(throttle, "cache", None))  # None matches no unfit cache
         reason = next((why for kind, why in UNFIT_CACHES.items() if isinstance(cache, kind)), None)
         if reason is not None:
             messages.append(

@@ -19,7 +19,6 @@ A cache that raises (Redis down) passes or refuses the request as
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -40,8 +39,6 @@ from django_api_errors.problem import retry_after as seconds
 from django_api_errors.throttling import _counting as counting
 from django_api_errors.throttling import throttles as throttling
 
-logger = logging.getLogger("django_api_errors.throttling.throttles")
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 # What a failed count looks like, as django-ratelimit reports it.
@@ -54,12 +51,8 @@ def retry_after(usage: dict[str, Any] | None) -> int | None:
     django-ratelimit says ``time_left == 0`` in the last second of a window
     (the next request opens a new one) and ``-1`` when counting failed.
     """
-    if not usage:
-        return None
-    left = usage.get("time_left")
-    if not isinstance(left, int) or left < 0:
-        return None
-    return seconds(left)
+    left = usage.get("time_left") if usage else None
+    return seconds(left) if isinstance(left, int) and left >= 0 else None
 
 
 # django-ratelimit's rate syntax: "10/m", "100/5m", "1000/d".
@@ -101,11 +94,8 @@ def _remember(request: Any, usage: dict[str, Any] | None, seen: dict[str, Any]) 
         window = counting.Window(usage["count"], usage["limit"], period, usage["time_left"], allowed)
         windows[str(seen["group"])] = window
     headers = throttling.ratelimit_headers(windows) if windows else {}
-    targets = [request]
-    inner = django_request(request)
-    if inner is not request:  # a DRF Request wraps the Django one
-        targets.append(inner)
-    for target in targets:
+    inner = django_request(request)  # a DRF Request wraps the Django one
+    for target in (request,) if inner is request else (request, inner):
         target.ratelimit_usage = usage
         target.ratelimit_retry_after = wait
         target.ratelimit_windows = windows
@@ -118,15 +108,7 @@ def _usage(request: Any, **kwargs: Any) -> dict[str, Any] | None:
     except ImproperlyConfigured:
         raise
     except Exception:
-        fail_open = conf.settings.THROTTLE_FAIL_OPEN
-        verdict = "allowed" if fail_open else "refused"
-        logger.warning("Rate limit cache unavailable; request %s", verdict, exc_info=True)
-        return None if fail_open else dict(_FAILED)
-
-
-def _exception() -> type[Exception]:
-    cls = getattr(settings, "RATELIMIT_EXCEPTION_CLASS", Ratelimited)
-    return import_string(cls) if isinstance(cls, str) else cls  # type: ignore[no-any-return]
+        return None if throttling.fail_open("Rate limit cache unavailable; request %s") else dict(_FAILED)
 
 
 def ratelimit(
@@ -150,7 +132,8 @@ def ratelimit(
             request.limited = limited or getattr(request, "limited", False)
             _remember(request, usage, seen)
             if limited and block:
-                raise _exception()()
+                cls = getattr(settings, "RATELIMIT_EXCEPTION_CLASS", Ratelimited)
+                raise (import_string(cls) if isinstance(cls, str) else cls)()
 
         def finish(request: Any, response: Any) -> Any:
             if isinstance(response, HttpResponseBase):

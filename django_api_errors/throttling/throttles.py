@@ -93,6 +93,13 @@ def client_address(request: Any) -> str:
     return normalize_address(address)
 
 
+def fail_open(message: str, *args: Any) -> bool:
+    """Log that the cache raised, the verdict then ``args`` in ``message``; whether the request passes."""
+    allowed = conf.settings.THROTTLE_FAIL_OPEN
+    logger.warning(message, "allowed" if allowed else "refused", *args, exc_info=True, stacklevel=2)
+    return allowed
+
+
 def sf_string(value: str) -> str:
     """``value`` as a Structured Fields String (RFC 9651 §3.3.3)."""
     printable = "".join(ch if " " <= ch <= "~" else "?" for ch in value)
@@ -197,14 +204,7 @@ class AtomicRateThrottle(drf.SimpleRateThrottle):
         return True
 
     def _unavailable(self) -> bool:
-        fail_open = conf.settings.THROTTLE_FAIL_OPEN
-        logger.warning(
-            "Throttle cache unavailable; request %s (%s)",
-            "allowed" if fail_open else "refused",
-            self.policy_name(),
-            exc_info=True,
-        )
-        return fail_open
+        return fail_open("Throttle cache unavailable; request %s (%s)", self.policy_name())
 
     def _settle(self, view: Any, window: counting.Window) -> bool:
         self.window = window

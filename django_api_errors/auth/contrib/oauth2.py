@@ -29,19 +29,12 @@ from django_api_errors.auth.authentication import EXPIRED_TOKEN, INVALID_TOKEN
 from django_api_errors.exceptions import InsufficientScope, SessionExpired, UnauthorizedClient
 
 
-def _bearer_token(request: Request) -> str | None:
-    """The token of ``Authorization: Bearer <token>`` (the toolkit deprecates the others)."""
+def stored_token(request: Request) -> Any:
+    """The toolkit's ``AccessToken`` for ``Authorization: Bearer <token>``, if any (others are deprecated)."""
     parts = get_authorization_header(request).split()
     try:
-        return parts[-1].decode("ascii") if parts else None
-    except UnicodeDecodeError:
-        return None
-
-
-def stored_token(request: Request) -> Any:
-    """The toolkit's ``AccessToken`` for the request's bearer token, if any."""
-    raw = _bearer_token(request)
-    if raw is None:
+        raw = parts[-1].decode("ascii")
+    except (IndexError, UnicodeDecodeError):  # no header, or not ASCII
         return None
     validator = oauth2_settings.OAUTH2_VALIDATOR_CLASS()
     # The validator's own lookup knows how tokens are stored (hashed or not),

@@ -28,26 +28,22 @@ from django_api_errors.auth.authentication import EXPIRED_TOKEN, INVALID_TOKEN, 
 from django_api_errors.exceptions import SessionExpired, UnauthorizedClient
 
 
-def _description(exc: exceptions.AuthenticationFailed) -> str:
-    detail: Any = exc.detail
-    if isinstance(detail, dict):
-        detail = detail.get("detail", "")
-    return str(detail) or str(INVALID_TOKEN)
-
-
 class JWTAuthentication(authentication.JWTAuthentication):
     """simplejwt's ``JWTAuthentication``, telling expired tokens from bad ones."""
 
     def authenticate(self, request: Request) -> tuple[Any, Token] | None:
-        headers = {"WWW-Authenticate": with_error(self.authenticate_header(request))}
+        challenge = with_error(self.authenticate_header(request))
         try:
             return super().authenticate(request)
         except (SessionExpired, UnauthorizedClient) as exc:
-            for name, value in headers.items():
-                exc.headers.setdefault(name, value)
+            exc.headers.setdefault("WWW-Authenticate", challenge)
             raise
         except exceptions.AuthenticationFailed as exc:  # user gone or inactive, a malformed header
-            raise UnauthorizedClient(_description(exc), headers=headers) from exc
+            detail: Any = exc.detail
+            if isinstance(detail, dict):
+                detail = detail.get("detail", "")
+            headers = {"WWW-Authenticate": challenge}
+            raise UnauthorizedClient(str(detail) or str(INVALID_TOKEN), headers=headers) from exc
 
     def get_validated_token(self, raw_token: bytes) -> Token:
         expired = False
