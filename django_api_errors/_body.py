@@ -7,6 +7,12 @@ the application the whole body (every ASGI server; a WSGI server that says so
 with ``wsgi.input_terminated``, as gunicorn does) it is read here, bounded by
 ``DATA_UPLOAD_MAX_MEMORY_SIZE``, and ``Content-Length`` is filled in; where it
 cannot be read safely, the request is refused with 411 (RFC 9110 §15.5.12).
+
+A body in a ``Content-Encoding`` nothing in the stack decodes (gzip, br, ...)
+would be parsed as if it were plain: a form becomes garbage fields, and a
+``PATCH`` answers 200 having changed nothing.  It is refused with 415 and
+``Accept-Encoding`` (RFC 9110 §15.5.16), unless ``REQUEST_CONTENT_CODINGS``
+names the coding.
 """
 
 from __future__ import annotations
@@ -20,10 +26,14 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from django_api_errors import conf
 from django_api_errors.classify import TOO_BIG
 from django_api_errors.problem import Problem
 
 LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
+UNSUPPORTED_CODING = _(
+    "The request body's Content-Encoding is not supported: send it in a coding listed in Accept-Encoding."
+)
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -69,6 +79,21 @@ def _read_early(request: HttpRequest) -> None:
     request.body  # noqa: B018 - kept by the request; DRF and Django read it from there
 
 
+def _undecoded(request: HttpRequest) -> Problem | None:
+    """415 for a body in a coding nothing decodes; ``None`` without a body or a coding."""
+    coding = request.META.get("HTTP_CONTENT_ENCODING")
+    if not coding or request.META.get("CONTENT_LENGTH", "0") in ("", "0"):
+        return None
+    accepted = conf.settings.REQUEST_CONTENT_CODINGS
+    for name in coding.lower().split(","):
+        name = name.strip()
+        if name and name != "identity" and name not in accepted:
+            problem = Problem.for_code("invalid_content_type", UNSUPPORTED_CODING)
+            problem.headers["Accept-Encoding"] = ", ".join([*sorted(accepted), "identity"])
+            return problem
+    return None
+
+
 def complete(request: HttpRequest) -> Problem | None:
     """Make a body without ``Content-Length`` readable; the refusal where it is not.
 
@@ -77,8 +102,10 @@ def complete(request: HttpRequest) -> Problem | None:
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
     if not _unannounced(request):
-        _read_early(request)
-        return None
+        refused = _undecoded(request)
+        if refused is None:
+            _read_early(request)
+        return refused
     if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request):
         return Problem.for_status(411, LENGTH_REQUIRED)
     try:
@@ -89,4 +116,4 @@ def complete(request: HttpRequest) -> Problem | None:
     if limit is not None and len(body) > limit:
         return Problem.for_status(413, TOO_BIG)
     request.META["CONTENT_LENGTH"] = str(len(body))
-    return None
+    return _undecoded(request)

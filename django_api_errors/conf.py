@@ -135,6 +135,13 @@ class Settings:
         "paths under these prefixes always answer errors in JSON, whatever `Accept` says",
         convert=tuple,
     )
+    REQUEST_CONTENT_CODINGS: Setting[frozenset[str]] = Setting(
+        (),
+        "list[str]",
+        'content codings of request bodies your stack decodes before views read them (`["gzip"]`); '
+        "`ErrorMiddleware` answers a body in any other `Content-Encoding` with 415 `invalid_content_type`",
+        convert=lambda value: frozenset(str(coding).lower() for coding in value),
+    )
     DEBUG_TRACEBACK: Setting[bool] = Setting(
         True, "bool", "with `DEBUG=True`, add the traceback to `server_error` bodies"
     )

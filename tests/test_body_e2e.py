@@ -1,5 +1,6 @@
 """Against the example under gunicorn and uvicorn: a chunked PATCH is applied, a slashless POST is repeated once."""
 
+import gzip
 import json
 
 import pytest
@@ -134,3 +135,21 @@ def test_a_client_trickling_its_body_stalls_nobody(short_timeout_url):
     slow.join()
     assert answer["status"] == 201
     assert len(statuses) >= 4 and set(statuses) <= {200, 201}, statuses
+
+
+def test_a_gzipped_form_patch_is_refused_not_applied_as_garbage(base_url):
+    # Read as plain, the gzipped form is one garbage field: the PATCH would
+    # answer 200 and leave the note as it was.
+    note = _new_note(base_url, "plain")
+    path = f"{base_url}/api/notes/{note['id']}/"
+    response = requests.patch(
+        path,
+        data=gzip.compress(b"title=compressed"),
+        headers={**TOKEN, "Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"},
+        timeout=10,
+    )
+    assert response.status_code == 415, response.text
+    assert response.json()["error"] == "invalid_content_type"
+    assert response.headers["Accept-Encoding"] == "identity"
+    read = requests.get(path, headers=TOKEN, timeout=10).json()
+    assert read["title"] == "plain" and read["version"] == note["version"]
