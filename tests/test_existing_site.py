@@ -12,6 +12,7 @@ README shows them.  The site then answers over real HTTP under gunicorn
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -441,3 +442,17 @@ def test_async_views_get_the_documented_body(server: tuple[str, bool]) -> None:
     assert second.status_code == 200 and "RateLimit" in second.headers
     refused = documented(third, 429, "usage_limit_exceeded")
     assert int(third.headers["Retry-After"]) == refused["retry_after"] >= 1
+
+
+def test_a_compressed_form_is_refused_not_applied(server: tuple[str, bool]) -> None:
+    url, _ = server
+    api = requests.Session()
+    api.headers["Accept"] = "application/json"
+    created = api.post(f"{url}/api/products/", json={"name": f"kettle-{url.rsplit(':', 1)[1]}"}, timeout=10)
+    assert created.status_code == 201, created.text
+    product = f"{url}/api/products/{created.json()['id']}/"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"}
+    sent = api.patch(product, data=gzip.compress(b"name=renamed"), headers=headers, timeout=10)
+    documented(sent, 415, "invalid_content_type")
+    assert sent.headers["Accept-Encoding"] == "identity"
+    assert api.get(product, timeout=10).json() == created.json()
