@@ -13,6 +13,15 @@ would be parsed as if it were plain: a form becomes garbage fields, and a
 ``PATCH`` answers 200 having changed nothing.  It is refused with 415 and
 ``Accept-Encoding`` (RFC 9110 §15.5.16), unless ``REQUEST_CONTENT_CODINGS``
 names the coding.
+
+A body that stops short is not the body the client sent.  Under a WSGI server
+a client that goes away mid-body leaves the view a prefix (``title=the+wh``)
+to store as if whole; a multipart body cut short, or delimited by another
+boundary than its ``Content-Type`` names, parses into half a value or one
+garbage field, and one whose lines end in a bare LF into nothing.  Small
+bodies are checked once read: shorter than ``Content-Length``, or multipart
+without CRLF and its closing boundary (RFC 2046 §5.1.1), is a 400.  A larger
+body, left to stream, fails when it runs dry.
 """
 
 from __future__ import annotations
@@ -22,19 +31,43 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.asgi import ASGIRequest
-from django.core.handlers.wsgi import LimitedStream
-from django.http import HttpRequest
+from django.core.handlers.wsgi import LimitedStream, WSGIRequest
+from django.http import HttpRequest, UnreadablePostError
 from django.utils.translation import gettext_lazy as _
 
 from django_api_errors import conf
-from django_api_errors.classify import TOO_BIG
+from django_api_errors.classify import INCOMPLETE, TOO_BIG
 from django_api_errors.problem import Problem
 
 LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
 UNSUPPORTED_CODING = _(
     "The request body's Content-Encoding is not supported: send it in a coding listed in Accept-Encoding."
 )
+UNCLOSED = _("The multipart body does not end with CRLF and the closing boundary its Content-Type names.")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class _Whole:
+    """A WSGI body stream that fails, rather than ends, when the body stops short of its length."""
+
+    def __init__(self, stream: Any, length: int) -> None:
+        self._stream = stream
+        self._left = length
+
+    def _took(self, data: bytes, size: int | None) -> bytes:
+        self._left -= len(data)
+        if not data and self._left > 0 and size != 0:
+            raise UnreadablePostError(str(INCOMPLETE))
+        return data
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        return self._took(self._stream.read(size), size)
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        return self._took(self._stream.readline(size), size)
+
+    def close(self) -> None:
+        self._stream.close()
 
 
 def _unannounced(request: HttpRequest) -> bool:
@@ -59,24 +92,40 @@ def _open_wsgi_input(request: Any) -> bool:
     return True
 
 
-def _read_early(request: HttpRequest) -> None:
-    """Read a small body now, before any view opens a transaction.
+def _read_early(request: HttpRequest) -> Problem | None:
+    """Read a small body now, before any view opens a transaction; 400 if it is not whole.
 
     A client that trickles its body would otherwise hold whatever the view
     holds while it waits (an ``ATOMIC_REQUESTS`` transaction, SQLite's write
-    lock).  Uploads (multipart) and bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
-    are left to stream as Django streams them.
+    lock).  Bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` are left to stream as
+    Django streams them, through :class:`_Whole` under WSGI.
     """
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return
+        return None
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if length <= 0 or (limit is not None and length > limit):
-        return
-    if (request.content_type or "").startswith("multipart/"):
-        return
-    request.body  # noqa: B018 - kept by the request; DRF and Django read it from there
+    if length <= 0:
+        return None
+    if limit is not None and length > limit:
+        if isinstance(request, WSGIRequest):
+            # Django's private stream, as in _open_wsgi_input.
+            request._stream = _Whole(request._stream, length)  # type: ignore[assignment]
+        return None
+    try:
+        body = request.body  # kept by the request; DRF and Django read it from there
+    except UnreadablePostError:
+        body = b""
+    if len(body) < length:
+        return Problem.for_code("invalid_request", INCOMPLETE)
+    if request.content_type == "multipart/form-data":
+        boundary = (request.content_params or {}).get("boundary", "")
+        # An unusable boundary is Django's to refuse; the close delimiter is near the end.
+        if boundary.isascii():
+            close = b"--%s--" % boundary.encode()
+            if not body.startswith(close) and body.rfind(b"\r\n" + close) < 0:
+                return Problem.for_code("invalid_request", UNCLOSED)
+    return None
 
 
 def _undecoded(request: HttpRequest) -> Problem | None:
@@ -102,18 +151,17 @@ def complete(request: HttpRequest) -> Problem | None:
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
     if not _unannounced(request):
-        refused = _undecoded(request)
-        if refused is None:
-            _read_early(request)
-        return refused
+        return _undecoded(request) or _read_early(request)
     if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request):
         return Problem.for_status(411, LENGTH_REQUIRED)
     try:
         body = request.body
     except RequestDataTooBig:
         return Problem.for_status(413, TOO_BIG)
+    except UnreadablePostError:
+        return Problem.for_code("invalid_request", INCOMPLETE)
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and len(body) > limit:
         return Problem.for_status(413, TOO_BIG)
     request.META["CONTENT_LENGTH"] = str(len(body))
-    return _undecoded(request)
+    return _undecoded(request) or _read_early(request)

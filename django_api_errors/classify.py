@@ -15,7 +15,7 @@ from typing import Any
 from django.core import exceptions as django_exceptions
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - django-ratelimit is an optional extra
 __all__ = ["challenge", "classify", "register_refusal"]
 
 TOO_BIG = _("The request body is larger than the server accepts.")
+INCOMPLETE = _("The request body ended before the length its Content-Length header announced.")
 UNIQUE = _("A resource with the same unique values already exists.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
@@ -150,6 +151,9 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
         return Problem.for_status(413, TOO_BIG)
     if isinstance(exc, _BAD_REQUEST):
         return Problem.for_code("invalid_request")
+    if isinstance(exc, UnreadablePostError):
+        # The client went away mid-body (or its connection broke): its doing, not a bug.
+        return Problem.for_code("invalid_request", INCOMPLETE)
     if isinstance(exc, IntegrityError):
         fields = _conflicts.unique_fields(exc)
         if fields is not None:

@@ -10,6 +10,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
+from django.http import UnreadablePostError
 from django.test import AsyncClient, Client, RequestFactory, override_settings
 
 from django_api_errors import _body
@@ -119,15 +120,116 @@ def test_a_small_body_is_read_before_the_view():
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=4)
-def test_uploads_and_large_bodies_are_left_to_stream():
+def test_large_bodies_are_left_to_stream():
     large = RequestFactory().post("/plain/echo/", data=b'{"a": 1}', content_type="application/json")
-    upload = RequestFactory().post("/plain/echo/", data={"f": "x"})  # multipart
-    upload.META["CONTENT_LENGTH"] = "3"
+    upload = RequestFactory().post("/plain/echo/", data={"f": "x"})  # multipart, over 4 bytes
     bogus = RequestFactory().post("/plain/echo/", data=b"{}", content_type="application/json")
     bogus.META["CONTENT_LENGTH"] = "two"
     for request in (large, upload, bogus):
         assert _body.complete(request) is None
         assert not _started(request)
+    assert isinstance(large._stream, _body._Whole)  # noqa: SLF001
+
+
+def test_a_small_upload_is_read_before_the_view():
+    upload = RequestFactory().post("/plain/echo/", data={"f": "x"})
+    assert _body.complete(upload) is None
+    assert _started(upload) and upload.POST["f"] == "x"
+
+
+def _multipart(boundary: str, *parts: bytes, close: bool = True) -> bytes:
+    body = b"".join(b"--%s\r\n%s\r\n" % (boundary.encode(), part) for part in parts)
+    return body + (b"--%s--\r\n" % boundary.encode() if close else b"")
+
+
+TITLE = b'Content-Disposition: form-data; name="title"\r\n\r\nthe whole title'
+FILE = (
+    b'Content-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n'
+    + b"x" * 50
+)
+UNCLOSED = {
+    "another boundary": ("zz", _multipart("other", TITLE)),
+    "a value cut short": ("b1", _multipart("b1", TITLE)[:-20]),
+    "no closing boundary": ("b1", _multipart("b1", TITLE, close=False)),
+    "a file cut short": ("b1", _multipart("b1", TITLE, FILE)[:-30]),
+    "bare LF line ends": ("b1", _multipart("b1", TITLE).replace(b"\r\n", b"\n")),
+}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("path", ["/drf/echo/", "/plain/echo/"])
+@pytest.mark.parametrize("case", UNCLOSED)
+def test_a_multipart_body_without_its_closing_boundary_is_refused(kind, path, case):
+    # Django parses these into half a value, one field holding the whole body,
+    # or nothing at all; the echo views would answer 200 with that.
+    boundary, body = UNCLOSED[case]
+    args = (path, body, f"multipart/form-data; boundary={boundary}")
+    if kind == "sync":
+        response = Client(raise_request_exception=False).patch(*args)
+    else:
+        response = async_to_sync(AsyncClient(raise_request_exception=False).patch)(*args)
+    body = assert_error(response, 400, "invalid_request")
+    assert "closing boundary" in body["error_description"]
+
+
+@pytest.mark.parametrize(
+    ("body", "data"),
+    [
+        (_multipart("b1", TITLE), {"title": "the whole title"}),
+        (b"a preamble\r\n" + _multipart("b1", TITLE) + b"an epilogue", {"title": "the whole title"}),
+        (b"--b1--\r\n", {}),
+    ],
+    ids=["whole", "preamble and epilogue", "no parts"],
+)
+def test_a_whole_multipart_body_passes(client, body, data):
+    response = client.patch("/drf/echo/", body, content_type='multipart/form-data; boundary="b1"')
+    assert response.status_code == 200 and response.json() == {"data": data}
+
+
+def test_an_unusable_boundary_is_left_to_django(client):
+    response = client.patch("/drf/echo/", b"--\xe9--", content_type="multipart/form-data; boundary=\xe9")
+    assert_error(response, 400, "invalid_request")
+
+
+def _cut(client, path: str, body: bytes, content_type: str, sent: int | None = None):
+    """POST ``body`` announced whole; the client sends ``sent`` bytes of it, then goes away."""
+    extra = {"CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": content_type}
+    return client.post(path, **extra, **{"wsgi.input": io.BytesIO(body[:sent])})
+
+
+@pytest.mark.parametrize("path", ["/drf/echo/", "/plain/echo/"])
+def test_a_body_shorter_than_its_content_length_is_refused(path):
+    # What a WSGI server hands the view when the client goes away mid-body:
+    # the prefix, as if it were whole ("title=the+wh").
+    client = Client(raise_request_exception=False)
+    form = (b"title=the+whole+title", "application/x-www-form-urlencoded")
+    cut = _cut(client, path, *form, sent=12)
+    assert "Content-Length" in assert_error(cut, 400, "invalid_request")["error_description"]
+    assert _cut(client, path, *form).status_code == 200
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40)
+@pytest.mark.parametrize("path", ["/drf/upload/", "/plain/upload/"])
+def test_a_streamed_upload_cut_short_is_refused(path):
+    # Over DATA_UPLOAD_MAX_MEMORY_SIZE, the body streams into Django's parser,
+    # which took an early end for the end: the title kept, the file dropped.
+    client = Client(raise_request_exception=False)
+    upload = (_multipart("b1", TITLE, FILE), "multipart/form-data; boundary=b1")
+    cut = _cut(client, path, *upload, sent=len(upload[0]) - 30)
+    assert "Content-Length" in assert_error(cut, 400, "invalid_request")["error_description"]
+    whole = _cut(client, path, *upload)
+    assert whole.status_code == 200
+    assert whole.json() == {"title": "the whole title", "files": {"f": 50}}
+
+
+def test_a_stream_that_runs_dry_fails_instead_of_ending():
+    stream = _body._Whole(io.BytesIO(b"abc\ndef"), 10)  # noqa: SLF001
+    assert stream.read(0) == b""
+    assert stream.readline() == b"abc\n"
+    assert stream.read(4) == b"def"
+    with pytest.raises(UnreadablePostError):
+        stream.read(4)
+    assert _body._Whole(io.BytesIO(b"abc"), 3).read() == b"abc"  # noqa: SLF001
 
 
 GZIPPED_FORM = gzip.compress(b"title=renamed")

@@ -17,6 +17,7 @@ ROWS = {
     "too_many_fields": (400, "invalid_request", ()),
     "too_many_files": (400, "invalid_request", ()),
     "too_big": (413, "invalid_request", ()),
+    "unreadable_body": (400, "invalid_request", ()),
     "not_acceptable": (406, "invalid_request", ()),
     "unsupported": (415, "invalid_content_type", ()),
     "not_authenticated": (401, "unauthorized_client", ("WWW-Authenticate",)),

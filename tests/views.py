@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core import exceptions as dj
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, UnreadablePostError
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -63,6 +63,7 @@ RAISES = {
     "too_many_fields": lambda: (_ for _ in ()).throw(dj.TooManyFieldsSent("too many")),
     "too_many_files": lambda: (_ for _ in ()).throw(dj.TooManyFilesSent("too many")),
     "too_big": lambda: (_ for _ in ()).throw(dj.RequestDataTooBig("too big")),
+    "unreadable_body": lambda: (_ for _ in ()).throw(UnreadablePostError("Connection reset by peer")),
     "not_acceptable": lambda: (_ for _ in ()).throw(drf.NotAcceptable()),
     "unsupported": lambda: (_ for _ in ()).throw(drf.UnsupportedMediaType("text/xml")),
     "not_authenticated": lambda: (_ for _ in ()).throw(drf.NotAuthenticated()),
@@ -233,6 +234,24 @@ def returns_429_now(request):
 def echo_body(request):
     """A plain view that answers with what it received."""
     return JsonResponse({"length": len(request.body), "body": request.body.decode()})
+
+
+def _upload(data, files):
+    return {"title": data.get("title"), "files": {name: upload.size for name, upload in files.items()}}
+
+
+@csrf_exempt
+def upload(request):
+    """A plain view that answers with the form's title and its files' sizes."""
+    return JsonResponse(_upload(request.POST, request.FILES))
+
+
+class UploadAPIView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request):
+        return Response(_upload(request.data, request.FILES))
 
 
 class EchoAPIView(APIView):

@@ -137,8 +137,15 @@ def test_paths_and_queries(alice, segment, query):
         (b'{"title": "a", "title": 5, "body": []}', "application/json", 400),
         (b"[]", "application/json", 400),
         (b'"title"', "application/json", 400),
+        # A multipart body without its closing boundary is refused before any
+        # view (400); a whole one reaches the view, which takes only JSON (415).
         (
             b'--x\r\nContent-Disposition: form-data; name="title"\r\n\r\nx',
+            "multipart/form-data; boundary=x",
+            400,
+        ),
+        (
+            b'--x\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--x--\r\n',
             "multipart/form-data; boundary=x",
             415,
         ),
