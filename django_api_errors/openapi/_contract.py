@@ -27,6 +27,10 @@ TEXT = {
     "Retry-After": _("Seconds to wait before retrying."),
     "WWW-Authenticate": _("The authentication challenge (RFC 9110 §11.6.1)."),
     "Allow": _("The methods this path accepts."),
+    "Accept-Encoding": _(
+        "The content codings request bodies may use; sent when a body's Content-Encoding is refused "
+        "(RFC 9110 §15.5.16)."
+    ),
     "X-Request-ID": _("The request's id, also in the body as request_id."),
 }
 REQUIRED_TEXT = _(" Required: a write without it answers 428.")
@@ -105,8 +109,9 @@ def not_modified(contract: inspection.Conditional) -> dict[str, Any]:
 def error_headers(status: int, error_codes: list[str], throttled: bool) -> dict[str, Any]:
     """The headers of an error response; the request id on every one."""
     headers = {conf.settings.REQUEST_ID_HEADER: _header("X-Request-ID", {"type": "string"}, required=True)}
-    if status == 405:
-        headers["Allow"] = _header("Allow", {"type": "string"})
+    if status in (405, 415):
+        name = "Allow" if status == 405 else "Accept-Encoding"
+        headers[name] = _header(name, {"type": "string"})
     for code in error_codes:
         entry = codes.get(code)
         for name in entry.headers if entry is not None else ():

@@ -196,6 +196,7 @@ def test_headers(schema):
     errors = _errors(schema, "/api/notes/{id}/", "put")
     assert "WWW-Authenticate" in errors["401"]["headers"]
     assert "Allow" in errors["405"]["headers"]
+    assert errors["415"]["headers"]["Accept-Encoding"]["schema"] == {"type": "string"}
     assert "ETag" in errors["412"]["headers"]
 
 
