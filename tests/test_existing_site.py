@@ -129,6 +129,7 @@ APP_FILES = {
         from rest_framework.response import Response
 
         from django_api_errors.ratelimit import ratelimit
+        from django_api_errors.serializers import StrictFieldsMixin
         from shop.models import Product
 
 
@@ -154,7 +155,7 @@ APP_FILES = {
             raise RuntimeError("{SECRET} /srv/site/passwords.txt")
 
 
-        class NameSerializer(serializers.Serializer):
+        class NameSerializer(StrictFieldsMixin, serializers.Serializer):
             name = serializers.CharField(max_length=50)
 
 
@@ -429,6 +430,11 @@ def test_async_views_get_the_documented_body(server: tuple[str, bool]) -> None:
     ]
     echoed = api.post(f"{url}/api/echo/", json={"name": "lamp"}, timeout=10)
     assert echoed.status_code == 200 and echoed.json() == {"name": "lamp"}
+    # A key the (strict) serializer has no field for.
+    body = documented(
+        api.post(f"{url}/api/echo/", json={"name": "lamp", "nmae": "x"}, timeout=10), 400, "invalid_request"
+    )
+    assert [(d["field"], d["code"]) for d in body["details"]] == [("nmae", "unknown_field")]
     documented(api.get(f"{url}/api/gone/", timeout=10), 404, "not_found")
 
     crashed = api.get(f"{url}/api/aboom/", timeout=10)
