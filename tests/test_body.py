@@ -21,9 +21,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("middleware_paths")
 CHUNKED = {"HTTP_TRANSFER_ENCODING": "chunked"}
 
 
-def _wsgi_request(body: bytes, *, terminated: bool) -> WSGIRequest:
-    environ = RequestFactory().post("/plain/echo/", data=b"", content_type="application/json").environ
+def _wsgi_request(body: bytes, *, terminated: bool, content_type: str = "application/json") -> WSGIRequest:
+    environ = RequestFactory().generic("POST", "/plain/echo/").environ
     environ.pop("CONTENT_LENGTH", None)
+    environ["CONTENT_TYPE"] = content_type
     environ.update(CHUNKED, **{"wsgi.input": io.BytesIO(body)})
     if terminated:
         environ["wsgi.input_terminated"] = True
@@ -288,3 +289,13 @@ def test_a_chunked_body_in_an_undecoded_coding_is_read_then_refused():
     empty = _wsgi_request(b"", terminated=True)
     empty.META["HTTP_CONTENT_ENCODING"] = "gzip"
     assert _body.complete(empty) is None
+
+
+def test_a_chunked_multipart_body_is_checked_once_read():
+    kind = "multipart/form-data; boundary=b1"
+    whole = _wsgi_request(_multipart("b1", TITLE), terminated=True, content_type=kind)
+    assert _body.complete(whole) is None
+    assert whole.POST["title"] == "the whole title"
+    cut = _wsgi_request(_multipart("b1", TITLE)[:-10], terminated=True, content_type=kind)
+    problem = _body.complete(cut)
+    assert (problem.status, problem.code) == (400, "invalid_request")
