@@ -189,3 +189,26 @@ def test_the_message_can_be_reworded_as_drfs_own(api_client):
 def test_the_openapi_400_lists_the_code():
     assert "unknown_field" in _inspection.field_error_codes(NoteSerializer())
     assert "unknown_field" not in _inspection.field_error_codes(LaxNoteSerializer())
+
+
+class ProfileCreate(Open, generics.CreateAPIView):
+    serializer_class = ProfileSerializer
+
+
+def test_the_openapi_request_body_allows_no_other_keys():
+    from tests.schema_helpers import resolve, schema_for
+
+    schema = schema_for(
+        ("notes/", Notes.as_view()), ("lax/", LaxNotes.as_view()), ("p/", ProfileCreate.as_view())
+    )
+
+    def body(route):
+        operation = schema["paths"][route]["post"]
+        return resolve(schema, operation["requestBody"]["content"]["application/json"]["schema"])
+
+    assert body("/notes/")["additionalProperties"] is False
+    assert "additionalProperties" not in body("/lax/")
+    profile = body("/p/")
+    assert profile["additionalProperties"] is False
+    assert profile["properties"]["home_address"]["additionalProperties"] is False
+    assert profile["properties"]["contacts"]["items"]["additionalProperties"] is False

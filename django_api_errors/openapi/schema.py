@@ -31,6 +31,7 @@ from django_api_errors.openapi._components import Components
 from django_api_errors.problem import Details, Problem
 from django_api_errors.problem_details import JSON, PROBLEM_JSON, build_problem_details
 from django_api_errors.responses import build_body, error_uri
+from django_api_errors.serializers import StrictFieldsMixin
 
 EXAMPLE_REQUEST_ID = "5f0c3a2e9d7b4c1e8a6f2b3d4c5e6f70"
 
@@ -184,6 +185,15 @@ class ErrorResponsesMixin:
             refuses_blank = not field.allow_blank and field.trim_whitespace
             if refuses_blank and isinstance(schema, dict) and schema.get("type") == "string":
                 schema.setdefault("pattern", r"\S")
+        return schema
+
+    def _map_serializer(self, serializer: Any, direction: str, bypass_extensions: bool = False) -> Any:
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)  # type: ignore[misc]
+        # A StrictFieldsMixin serializer refuses keys it has no field for: say so
+        # (drf-spectacular's private hook, guarded as the one above).
+        strict = isinstance(force_instance(serializer), StrictFieldsMixin)  # type: ignore[no-untyped-call]
+        if strict and isinstance(schema, dict) and schema.get("type") == "object":
+            schema.setdefault("additionalProperties", False)
         return schema
 
     def _body_serializer(self) -> Any:
