@@ -54,17 +54,20 @@ class _Whole:
         self._stream = stream
         self._left = length
 
-    def _took(self, data: bytes, size: int | None) -> bytes:
+    def read(self, size: int | None = -1, /) -> bytes:
+        data: bytes = self._stream.read(size)
         self._left -= len(data)
-        if not data and self._left > 0 and size != 0:
+        # Empty before the end, or short when the whole rest was asked for.
+        if self._left > 0 and ((not data and size != 0) or size is None or size < 0):
             raise UnreadablePostError(str(INCOMPLETE))
         return data
 
-    def read(self, size: int | None = -1, /) -> bytes:
-        return self._took(self._stream.read(size), size)
-
     def readline(self, size: int | None = -1, /) -> bytes:
-        return self._took(self._stream.readline(size), size)
+        line: bytes = self._stream.readline(size)
+        self._left -= len(line)
+        if self._left > 0 and not line and size != 0:
+            raise UnreadablePostError(str(INCOMPLETE))
+        return line
 
     def close(self) -> None:
         self._stream.close()
@@ -97,17 +100,19 @@ def _read_early(request: HttpRequest) -> Problem | None:
 
     A client that trickles its body would otherwise hold whatever the view
     holds while it waits (an ``ATOMIC_REQUESTS`` transaction, SQLite's write
-    lock).  Bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` are left to stream as
-    Django streams them, through :class:`_Whole` under WSGI.
+    lock).  Bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or
+    ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (past which Django writes an upload to
+    disk; the bound when the first is ``None``) are left to stream as Django
+    streams them, through :class:`_Whole` under WSGI.
     """
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if length <= 0:
         return None
-    if limit is not None and length > limit:
+    limit, files = settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    if length > (files if limit is None else min(limit, files)):
         if isinstance(request, WSGIRequest):
             # Django's private stream, as in _open_wsgi_input.
             request._stream = _Whole(request._stream, length)  # type: ignore[assignment]

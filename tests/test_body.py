@@ -198,15 +198,30 @@ def _cut(client, path: str, body: bytes, content_type: str, sent: int | None = N
     return client.post(path, **extra, **{"wsgi.input": io.BytesIO(body[:sent])})
 
 
-@pytest.mark.parametrize("path", ["/drf/echo/", "/plain/echo/"])
-def test_a_body_shorter_than_its_content_length_is_refused(path):
+SHORT = {
     # What a WSGI server hands the view when the client goes away mid-body:
     # the prefix, as if it were whole ("title=the+wh").
+    "a form read early": ({}, b"title=the+whole+title", "application/x-www-form-urlencoded", 12),
+    # Streamed, then read with read() as Django's request.body and DRF's JSON parser do.
+    "a document streamed": (
+        {"DATA_UPLOAD_MAX_MEMORY_SIZE": None, "FILE_UPLOAD_MAX_MEMORY_SIZE": 10},
+        b'{"title": "the whole title", "body": "and more"}',
+        "application/json",
+        30,
+    ),
+}
+
+
+@pytest.mark.parametrize("path", ["/drf/echo/", "/plain/echo/"])
+@pytest.mark.parametrize("case", SHORT)
+def test_a_body_shorter_than_its_content_length_is_refused(settings, path, case):
+    overrides, body, content_type, sent = SHORT[case]
+    for name, value in overrides.items():
+        setattr(settings, name, value)
     client = Client(raise_request_exception=False)
-    form = (b"title=the+whole+title", "application/x-www-form-urlencoded")
-    cut = _cut(client, path, *form, sent=12)
+    cut = _cut(client, path, body, content_type, sent=sent)
     assert "Content-Length" in assert_error(cut, 400, "invalid_request")["error_description"]
-    assert _cut(client, path, *form).status_code == 200
+    assert _cut(client, path, body, content_type).status_code == 200
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40)
@@ -223,6 +238,21 @@ def test_a_streamed_upload_cut_short_is_refused(path):
     assert whole.json() == {"title": "the whole title", "files": {"f": 50}}
 
 
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=None, FILE_UPLOAD_MAX_MEMORY_SIZE=40)
+def test_without_a_data_limit_the_upload_limit_bounds_what_is_read_early():
+    # DATA_UPLOAD_MAX_MEMORY_SIZE = None, as sites taking large uploads set it:
+    # a 2 GB upload must still stream to disk, not into memory here.
+    small = RequestFactory().post("/plain/echo/", data=b'{"a": 1}', content_type="application/json")
+    large = RequestFactory().post(
+        "/plain/echo/", data=b'{"a": "' + b"x" * 40 + b'"}', content_type="application/json"
+    )
+    upload = RequestFactory().post("/plain/echo/", data={"f": "x" * 40})
+    assert _body.complete(small) is None and _started(small)
+    for request in (large, upload):
+        assert _body.complete(request) is None
+        assert not _started(request) and isinstance(request._stream, _body._Whole)  # noqa: SLF001
+
+
 def test_a_stream_that_runs_dry_fails_instead_of_ending():
     stream = _body._Whole(io.BytesIO(b"abc\ndef"), 10)  # noqa: SLF001
     assert stream.read(0) == b""
@@ -231,6 +261,8 @@ def test_a_stream_that_runs_dry_fails_instead_of_ending():
     with pytest.raises(UnreadablePostError):
         stream.read(4)
     assert _body._Whole(io.BytesIO(b"abc"), 3).read() == b"abc"  # noqa: SLF001
+    with pytest.raises(UnreadablePostError):
+        _body._Whole(io.BytesIO(b"abc"), 5).read()  # noqa: SLF001
 
 
 GZIPPED_FORM = gzip.compress(b"title=renamed")
