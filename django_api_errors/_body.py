@@ -1,4 +1,4 @@
-"""Request bodies sent without ``Content-Length``: read them, or refuse them.
+"""Request bodies before any view: read whole, or refused.
 
 A chunked body (HTTP/1.1 ``Transfer-Encoding: chunked``) or an HTTP/2 body
 has no ``Content-Length``.  Django and DRF then read nothing, and a view
