@@ -26,6 +26,7 @@ body, left to stream, fails when it runs dry.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.conf import settings
@@ -47,12 +48,15 @@ UNCLOSED = _("The multipart body does not end with CRLF and the closing boundary
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class _Whole:
+class _Whole(io.IOBase):
     """A WSGI body stream that fails, rather than ends, when the body stops short of its length."""
 
     def __init__(self, stream: Any, length: int) -> None:
         self._stream = stream
         self._left = length
+
+    def readable(self) -> bool:
+        return True
 
     def read(self, size: int | None = -1, /) -> bytes:
         data: bytes = self._stream.read(size)
@@ -71,6 +75,7 @@ class _Whole:
 
     def close(self) -> None:
         self._stream.close()
+        super().close()
 
 
 def _unannounced(request: HttpRequest) -> bool:
