@@ -21,7 +21,8 @@ boundary than its ``Content-Type`` names, parses into half a value or one
 garbage field, and one whose lines end in a bare LF into nothing.  Small
 bodies are checked once read: shorter than ``Content-Length``, or multipart
 without CRLF and its closing boundary (RFC 2046 §5.1.1), is a 400.  A larger
-body, left to stream, fails when it runs dry.
+body, left to stream, fails when it runs dry, or, multipart, when it ends
+without that boundary.
 """
 
 from __future__ import annotations
@@ -37,41 +38,62 @@ from django.http import HttpRequest, UnreadablePostError
 from django.utils.translation import gettext_lazy as _
 
 from django_api_errors import conf
-from django_api_errors.classify import INCOMPLETE, TOO_BIG
+from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED, Unclosed
 from django_api_errors.problem import Problem
 
 LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
 UNSUPPORTED_CODING = _(
     "The request body's Content-Encoding is not supported: send it in a coding listed in Accept-Encoding."
 )
-UNCLOSED = _("The multipart body does not end with CRLF and the closing boundary its Content-Type names.")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _Whole(io.IOBase):
-    """A WSGI body stream that fails, rather than ends, when the body stops short of its length."""
+    """A WSGI body stream that fails, rather than ends, when the body stops short of its length.
 
-    def __init__(self, stream: Any, length: int) -> None:
+    Given a multipart close delimiter, it also fails at the end of a body in
+    which ``CRLF`` and that delimiter never appeared (the check
+    :func:`_read_early` makes on small bodies, made as the chunks pass).
+    """
+
+    def __init__(self, stream: Any, length: int, close: bytes | None = None) -> None:
         self._stream = stream
         self._left = length
+        self._close = b"\r\n" + close if close else b""
+        self._tail = b"\r\n"  # so a body that starts with the delimiter is found too
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return bool(self._stream.seekable())
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
+        # Django 6 measures a seekable (ASGI) body this way, then reads it from the start.
+        return int(self._stream.seek(offset, whence))
+
+    def _passed(self, data: bytes, short: bool) -> bytes:
+        self._left -= len(data)
+        if self._left > 0 and short:
+            raise UnreadablePostError(str(INCOMPLETE))
+        if self._close:
+            window = self._tail + data
+            if self._close in window:
+                self._close = b""
+            elif self._left <= 0:
+                raise Unclosed(str(UNCLOSED))
+            else:
+                self._tail = window[1 - len(self._close) :]
+        return data
+
     def read(self, size: int | None = -1, /) -> bytes:
         data: bytes = self._stream.read(size)
-        self._left -= len(data)
         # Empty before the end, or short when the whole rest was asked for.
-        if self._left > 0 and ((not data and size != 0) or size is None or size < 0):
-            raise UnreadablePostError(str(INCOMPLETE))
-        return data
+        return self._passed(data, (not data and size != 0) or size is None or size < 0)
 
     def readline(self, size: int | None = -1, /) -> bytes:
         line: bytes = self._stream.readline(size)
-        self._left -= len(line)
-        if self._left > 0 and not line and size != 0:
-            raise UnreadablePostError(str(INCOMPLETE))
-        return line
+        return self._passed(line, not line and size != 0)
 
     def close(self) -> None:
         self._stream.close()
@@ -100,15 +122,16 @@ def _open_wsgi_input(request: Any) -> bool:
     return True
 
 
-def _read_early(request: HttpRequest) -> Problem | None:
+def _read_early(request: HttpRequest, *, read: bool = False) -> Problem | None:
     """Read a small body now, before any view opens a transaction; 400 if it is not whole.
 
     A client that trickles its body would otherwise hold whatever the view
     holds while it waits (an ``ATOMIC_REQUESTS`` transaction, SQLite's write
     lock).  Bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or
     ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (past which Django writes an upload to
-    disk; the bound when the first is ``None``) are left to stream as Django
-    streams them, through :class:`_Whole` under WSGI.
+    disk; the bound when the first is ``None``), unless already ``read``, are
+    left to stream as Django streams them, through :class:`_Whole` (under
+    ASGI the body has all arrived, so only a multipart one is wrapped).
     """
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -117,10 +140,11 @@ def _read_early(request: HttpRequest) -> Problem | None:
     if length <= 0:
         return None
     limit, files = settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE
-    if length > (files if limit is None else min(limit, files)):
-        if isinstance(request, WSGIRequest):
+    close = _close_delimiter(request)
+    if not read and length > (files if limit is None else min(limit, files)):
+        if close or isinstance(request, WSGIRequest):
             # Django's private stream, as in _open_wsgi_input.
-            request._stream = _Whole(request._stream, length)  # type: ignore[assignment]
+            request._stream = _Whole(request._stream, length, close)  # type: ignore[assignment]
         return None
     try:
         body = request.body  # kept by the request; DRF and Django read it from there
@@ -128,14 +152,18 @@ def _read_early(request: HttpRequest) -> Problem | None:
         body = b""
     if len(body) < length:
         return Problem.for_code("invalid_request", INCOMPLETE)
-    if request.content_type == "multipart/form-data":
-        boundary = (request.content_params or {}).get("boundary", "")
-        # An unusable boundary is Django's to refuse; the close delimiter is near the end.
-        if boundary.isascii():
-            close = b"--%s--" % boundary.encode()
-            if not body.startswith(close) and body.rfind(b"\r\n" + close) < 0:
-                return Problem.for_code("invalid_request", UNCLOSED)
+    # The close delimiter is near the end.
+    if close and not body.startswith(close) and body.rfind(b"\r\n" + close) < 0:
+        return Problem.for_code("invalid_request", UNCLOSED)
     return None
+
+
+def _close_delimiter(request: HttpRequest) -> bytes | None:
+    """``--boundary--`` for a multipart body; ``None`` for others and bad boundaries (Django's to refuse)."""
+    if request.content_type != "multipart/form-data":
+        return None
+    boundary = (request.content_params or {}).get("boundary", "")
+    return b"--%s--" % boundary.encode() if boundary and boundary.isascii() else None
 
 
 def _undecoded(request: HttpRequest) -> Problem | None:
@@ -174,4 +202,4 @@ def complete(request: HttpRequest) -> Problem | None:
     if limit is not None and len(body) > limit:
         return Problem.for_status(413, TOO_BIG)
     request.META["CONTENT_LENGTH"] = str(len(body))
-    return _undecoded(request) or _read_early(request)
+    return _undecoded(request) or _read_early(request, read=True)

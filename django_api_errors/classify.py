@@ -33,6 +33,7 @@ __all__ = ["challenge", "classify", "register_refusal"]
 
 TOO_BIG = _("The request body is larger than the server accepts.")
 INCOMPLETE = _("The request body ended before the length its Content-Length header announced.")
+UNCLOSED = _("The multipart body does not end with CRLF and the closing boundary its Content-Type names.")
 UNIQUE = _("A resource with the same unique values already exists.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
@@ -45,6 +46,11 @@ UNAVAILABLE = _("The service is busy or briefly unavailable; retry after the tim
 _BAD_REQUEST = (django_exceptions.SuspiciousOperation, django_exceptions.BadRequest, MultiPartParserError)
 # Modules whose recursion on a deep body is the client's doing, not a bug.
 _PARSERS = frozenset({"json", "json.decoder", "rest_framework.parsers"})
+
+
+class Unclosed(UnreadablePostError):
+    """A streamed multipart body that ended without its closing delimiter (see ``_body``)."""
+
 
 Refusal = Callable[[drf.APIException, Any], "Problem | None"]
 _refusals: list[Refusal] = []
@@ -153,7 +159,9 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
         return Problem.for_code("invalid_request")
     if isinstance(exc, UnreadablePostError):
         # The client went away mid-body (or its connection broke): its doing, not a bug.
-        return Problem.for_code("invalid_request", INCOMPLETE)
+        # HttpRequest.read() raises its own, from ours.
+        unclosed = isinstance(exc, Unclosed) or isinstance(exc.__cause__, Unclosed)
+        return Problem.for_code("invalid_request", UNCLOSED if unclosed else INCOMPLETE)
     if isinstance(exc, IntegrityError):
         fields = _conflicts.unique_fields(exc)
         if fields is not None:

@@ -238,6 +238,53 @@ def test_a_streamed_upload_cut_short_is_refused(path):
     assert whole.json() == {"title": "the whole title", "files": {"f": 50}}
 
 
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40)
+@pytest.mark.parametrize("path", ["/drf/upload/", "/plain/upload/"])
+@pytest.mark.parametrize("case", UNCLOSED)
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_streamed_multipart_body_without_its_closing_boundary_is_refused(kind, path, case):
+    # Past the early-read bound the body streams into Django's parser, which
+    # takes the end of the body for the end of the last part (or of none).
+    boundary, body = UNCLOSED[case]
+    content_type = f"multipart/form-data; boundary={boundary}"
+    if kind == "sync":
+        cut = _cut(Client(raise_request_exception=False), path, body, content_type)
+    else:
+        cut = async_to_sync(AsyncClient(raise_request_exception=False).post)(path, body, content_type)
+    assert "closing boundary" in assert_error(cut, 400, "invalid_request")["error_description"]
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40)
+@pytest.mark.parametrize("path", ["/drf/upload/", "/plain/upload/"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_streamed_multipart_body_with_a_preamble_and_an_epilogue_passes(kind, path):
+    body = b"a preamble\r\n" + _multipart("b1", TITLE, FILE) + b"an epilogue " * 10
+    content_type = "multipart/form-data; boundary=b1"
+    if kind == "sync":
+        whole = _cut(Client(raise_request_exception=False), path, body, content_type)
+    else:
+        whole = async_to_sync(AsyncClient(raise_request_exception=False).post)(path, body, content_type)
+    assert whole.status_code == 200
+    assert whole.json() == {"title": "the whole title", "files": {"f": 50}}
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 7, 64])
+def test_the_close_delimiter_is_found_across_reads(size):
+    body = _multipart("b1", TITLE)
+    for source in (body, b"--b1--", body.replace(b"--b1--", b"--b2--")):
+        stream = _body._Whole(io.BytesIO(source), len(source), b"--b1--")  # noqa: SLF001
+        read = []
+        if source.endswith(b"--b2--\r\n"):
+            with pytest.raises(UnreadablePostError, match="closing boundary"):
+                while chunk := stream.read(size):
+                    read.append(chunk)
+            assert b"".join(read) == source[: len(b"".join(read))]
+        else:
+            while chunk := stream.read(size):
+                read.append(chunk)
+            assert b"".join(read) == source
+
+
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=None, FILE_UPLOAD_MAX_MEMORY_SIZE=40)
 def test_without_a_data_limit_the_upload_limit_bounds_what_is_read_early():
     # DATA_UPLOAD_MAX_MEMORY_SIZE = None, as sites taking large uploads set it:
@@ -323,7 +370,11 @@ def test_a_chunked_body_in_an_undecoded_coding_is_read_then_refused():
     assert _body.complete(empty) is None
 
 
-def test_a_chunked_multipart_body_is_checked_once_read():
+@pytest.mark.parametrize("upload_limit", [2621440, 40], ids=["read early", "past the upload limit"])
+def test_a_chunked_multipart_body_is_checked_once_read(settings, upload_limit):
+    # Read whole to learn its length, it is checked whole, even when its
+    # length is past the bound under which bodies are read early.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = upload_limit
     kind = "multipart/form-data; boundary=b1"
     whole = _wsgi_request(_multipart("b1", TITLE), terminated=True, content_type=kind)
     assert _body.complete(whole) is None

@@ -506,7 +506,7 @@ def test_a_body_cut_short_or_in_another_boundary_is_refused_not_applied(
     assert api.get(f"{url}{path}", timeout=10).json() == created
 
 
-def test_a_large_upload_streams_whole_and_is_refused_when_cut_short(
+def test_a_large_upload_streams_whole_and_is_refused_when_cut_short_or_misdelimited(
     server: tuple[str, bool], request: pytest.FixtureRequest
 ) -> None:
     # Over 2.5 MB the body is not read early: it streams into Django's parser.
@@ -525,6 +525,11 @@ def test_a_large_upload_streams_whole_and_is_refused_when_cut_short(
     else:
         assert answer.startswith(b"HTTP/1.1 400 "), answer[:300]
         assert b'"error":"invalid_request"' in answer and b"Content-Length" in answer
+    assert api.get(f"{url}{path}", timeout=10).json() == created
+    # Sent whole but never closed: Django's parser kept the name and dropped the file (200).
+    unclosed = upload[: -len(b"--b1--\r\n")]
+    sent = api.patch(f"{url}{path}", data=unclosed, headers={"Content-Type": kind}, timeout=30)
+    assert "closing boundary" in documented(sent, 400, "invalid_request")["error_description"]
     assert api.get(f"{url}{path}", timeout=10).json() == created
     whole = api.patch(f"{url}{path}", data=upload, headers={"Content-Type": kind}, timeout=30)
     assert whole.status_code == 200, whole.text
