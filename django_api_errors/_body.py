@@ -14,6 +14,11 @@ would be parsed as if it were plain: a form becomes garbage fields, and a
 ``Accept-Encoding`` (RFC 9110 §15.5.16), unless ``REQUEST_CONTENT_CODINGS``
 names the coding.
 
+A ``PUT`` with ``Content-Range`` sends part of a representation; a view that
+does not know it stores the part as the whole (an upload truncated to its
+first chunk, with 200).  It is refused with 400 (RFC 9110 §14.5) unless the
+view says it takes partial ``PUT``s (``accepts_partial_put = True``).
+
 A body that stops short is not the body the client sent.  Under a WSGI server
 a client that goes away mid-body leaves the view a prefix (``title=the+wh``)
 to store as if whole; a multipart body cut short, or delimited by another
@@ -35,6 +40,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import LimitedStream, WSGIRequest
 from django.http import HttpRequest, UnreadablePostError
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from django_api_errors import conf
@@ -42,6 +48,9 @@ from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED, Unclosed
 from django_api_errors.problem import Problem
 
 LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
+PARTIAL_PUT = _(
+    "This resource does not accept a partial PUT: send the whole representation without Content-Range."
+)
 UNSUPPORTED_CODING = _(
     "The request body's Content-Encoding is not supported: send it in a coding listed in Accept-Encoding."
 )
@@ -158,6 +167,16 @@ def _read_early(request: HttpRequest, *, read: bool = False) -> Problem | None:
     return None
 
 
+def _takes_partial_put(request: HttpRequest) -> bool:
+    """Whether the view a ``PUT`` goes to says ``accepts_partial_put`` (a path with none: its 404 follows)."""
+    try:
+        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+    except Resolver404:
+        return True
+    # A DRF view's function keeps its class (as_view() sets view.cls).
+    return any(getattr(part, "accepts_partial_put", False) for part in (view, getattr(view, "cls", None)))
+
+
 def _close_delimiter(request: HttpRequest) -> bytes | None:
     """``--boundary--`` for a multipart body; ``None`` for others and bad boundaries (Django's to refuse)."""
     if request.content_type != "multipart/form-data":
@@ -188,6 +207,8 @@ def complete(request: HttpRequest) -> Problem | None:
     """
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
+    if "HTTP_CONTENT_RANGE" in request.META and request.method == "PUT" and not _takes_partial_put(request):
+        return Problem.for_code("invalid_request", PARTIAL_PUT)
     if not _unannounced(request):
         return _undecoded(request) or _read_early(request)
     if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request):

@@ -56,6 +56,42 @@ def test_a_request_with_content_length_is_untouched():
     assert request.META["CONTENT_LENGTH"] == "2"
 
 
+# The first 14 bytes of a 40-byte representation, which a view that does not
+# look at Content-Range stores as the whole.
+PART = b'{"title": "a"}'
+RANGE = {"headers": {"Content-Range": "bytes 0-13/40"}}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("path", ["/drf/echo/", "/plain/echo/"])
+def test_a_partial_put_is_refused(kind, path):
+    args = (path, PART, "application/json")
+    if kind == "sync":
+        response = Client(raise_request_exception=False).put(*args, **RANGE)
+    else:
+        response = async_to_sync(AsyncClient(raise_request_exception=False).put)(*args, **RANGE)
+    assert "Content-Range" in assert_error(response, 400, "invalid_request")["error_description"]
+
+
+def test_content_range_is_only_refused_on_put(client):
+    # RFC 9110 §14.4: recipients ignore it with other methods; without it a PUT is whole.
+    assert client.patch("/drf/echo/", {"a": 1}, "application/json", **RANGE).status_code == 200
+    assert client.put("/drf/echo/", {"a": 1}, "application/json").status_code == 200
+    assert_error(client.put("/drf/nowhere/", {"a": 1}, "application/json", **RANGE), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("path", "seen"),
+    [
+        ("/drf/part/", {"data": {"title": "a"}}),  # accepts_partial_put on the class
+        ("/plain/part/", {"range": "bytes 0-13/40", "body": PART.decode()}),  # on the function
+    ],
+)
+def test_a_view_that_takes_partial_puts_gets_them(client, path, seen):
+    response = client.put(path, PART, "application/json", **RANGE)
+    assert response.status_code == 200 and response.json() == seen
+
+
 def test_djangos_private_stream_is_still_there():
     # _body swaps WSGIRequest._stream to read a de-chunked input; if Django
     # renames the attribute, chunked bodies would be refused instead.

@@ -23,6 +23,8 @@ urlpatterns = [
     path("plain/returns-429-now/", views.returns_429_now),
     path("plain/echo/", views.echo_body),
     path("drf/echo/", views.EchoAPIView.as_view()),
+    path("plain/part/", views.echo_part),
+    path("drf/part/", views.PartAPIView.as_view()),
     path("plain/upload/", views.upload),
     path("drf/upload/", views.UploadAPIView.as_view()),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

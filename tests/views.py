@@ -236,6 +236,14 @@ def echo_body(request):
     return JsonResponse({"length": len(request.body), "body": request.body.decode()})
 
 
+def echo_part(request):
+    """``echo_body`` for a view that stores the parts of a partial PUT itself."""
+    return JsonResponse({"range": request.headers.get("Content-Range"), "body": request.body.decode()})
+
+
+echo_part.accepts_partial_put = True
+
+
 def _upload(data, files):
     return {"title": data.get("title"), "files": {name: upload.size for name, upload in files.items()}}
 
@@ -262,3 +270,7 @@ class EchoAPIView(APIView):
         return Response({"data": request.data})
 
     put = patch = post
+
+
+class PartAPIView(EchoAPIView):
+    accepts_partial_put = True
