@@ -173,8 +173,9 @@ def _takes_partial_put(request: HttpRequest) -> bool:
         view = resolve(request.path_info, getattr(request, "urlconf", None)).func
     except Resolver404:
         return True
-    # A DRF view's function keeps its class (as_view() sets view.cls).
-    return any(getattr(part, "accepts_partial_put", False) for part in (view, getattr(view, "cls", None)))
+    # as_view() keeps the class: Django's as view_class, DRF's viewsets as cls.
+    owners = (view, getattr(view, "view_class", None), getattr(view, "cls", None))
+    return any(getattr(owner, "accepts_partial_put", False) for owner in owners)
 
 
 def _close_delimiter(request: HttpRequest) -> bytes | None:

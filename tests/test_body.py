@@ -83,8 +83,11 @@ def test_content_range_is_only_refused_on_put(client):
 @pytest.mark.parametrize(
     ("path", "seen"),
     [
-        ("/drf/part/", {"data": {"title": "a"}}),  # accepts_partial_put on the class
-        ("/plain/part/", {"range": "bytes 0-13/40", "body": PART.decode()}),  # on the function
+        # accepts_partial_put on an APIView, a ViewSet, a Django view class, a function
+        ("/drf/part/", {"data": {"title": "a"}}),
+        ("/drf/part-viewset/", {"data": {"title": "a"}}),
+        ("/plain/part-class/", {"range": "bytes 0-13/40", "body": PART.decode()}),
+        ("/plain/part/", {"range": "bytes 0-13/40", "body": PART.decode()}),
     ],
 )
 def test_a_view_that_takes_partial_puts_gets_them(client, path, seen):

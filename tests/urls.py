@@ -25,6 +25,8 @@ urlpatterns = [
     path("drf/echo/", views.EchoAPIView.as_view()),
     path("plain/part/", views.echo_part),
     path("drf/part/", views.PartAPIView.as_view()),
+    path("drf/part-viewset/", views.PartViewSet.as_view({"put": "update"})),
+    path("plain/part-class/", views.PartView.as_view()),
     path("plain/upload/", views.upload),
     path("drf/upload/", views.UploadAPIView.as_view()),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -274,3 +274,19 @@ class EchoAPIView(APIView):
 
 class PartAPIView(EchoAPIView):
     accepts_partial_put = True
+
+
+class PartViewSet(viewsets.ViewSet):
+    accepts_partial_put = True
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def update(self, request):
+        return Response({"data": request.data})
+
+
+class PartView(View):
+    accepts_partial_put = True
+
+    def put(self, request):
+        return echo_part(request)
