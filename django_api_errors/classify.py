@@ -126,7 +126,12 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
         return _from_api_error(InsufficientScope(scopes=scopes))
     if isinstance(exc, drf.UnsupportedMediaType):
         supported = [parser.media_type for parser in getattr(request, "parsers", None) or ()]
-        return Problem.for_code("invalid_content_type", text, extra={"supported_media_types": supported})
+        problem = Problem.for_code("invalid_content_type", text, extra={"supported_media_types": supported})
+        if supported:
+            # RFC 9110 §15.5.16; for a patch document, RFC 5789 §2.2.
+            names = ("Accept", "Accept-Patch") if getattr(request, "method", None) == "PATCH" else ("Accept",)
+            problem.headers.update(dict.fromkeys(names, ", ".join(supported)))
+        return problem
     own = exc.default_code if isinstance(exc.default_code, str) else None
     if own and codes.get(own) is not None:
         problem = Problem.for_code(own, text)

@@ -474,6 +474,11 @@ def test_a_compressed_form_or_a_partial_put_is_refused_not_applied(server: tuple
     part = api.put(product, json=first, headers={"Content-Range": "bytes 0-29/60"}, timeout=10)
     assert "Content-Range" in documented(part, 400, "invalid_request")["error_description"]
     assert api.get(product, timeout=10).json() == created
+    # A patch document the view has no parser for: what it takes, in Accept-Patch (RFC 5789 §2.2).
+    merge = {"Content-Type": "application/merge-patch+json"}
+    sent = api.patch(product, data=b'{"name": "renamed"}', headers=merge, timeout=10)
+    listed = documented(sent, 415, "invalid_content_type")["supported_media_types"]
+    assert "application/json" in listed and sent.headers["Accept-Patch"] == ", ".join(listed)
 
 
 def _sent_cut_short(url: str, path: str, body: bytes, content_type: str) -> bytes:

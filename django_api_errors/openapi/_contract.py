@@ -27,6 +27,8 @@ TEXT = {
     "Retry-After": _("Seconds to wait before retrying."),
     "WWW-Authenticate": _("The authentication challenge (RFC 9110 §11.6.1)."),
     "Allow": _("The methods this path accepts."),
+    "Accept": _("The media types request bodies may have; sent when a body's Content-Type is refused."),
+    "Accept-Patch": _("The same, on a PATCH (RFC 5789 §3.1)."),
     "Accept-Encoding": _(
         "The content codings request bodies may use; sent when a body's Content-Encoding is refused "
         "(RFC 9110 §15.5.16)."
@@ -109,8 +111,7 @@ def not_modified(contract: inspection.Conditional) -> dict[str, Any]:
 def error_headers(status: int, error_codes: list[str], throttled: bool) -> dict[str, Any]:
     """The headers of an error response; the request id on every one."""
     headers = {conf.settings.REQUEST_ID_HEADER: _header("X-Request-ID", {"type": "string"}, required=True)}
-    if status in (405, 415):
-        name = "Allow" if status == 405 else "Accept-Encoding"
+    for name in {405: ("Allow",), 415: ("Accept", "Accept-Patch", "Accept-Encoding")}.get(status, ()):
         headers[name] = _header(name, {"type": "string"})
     for code in error_codes:
         entry = codes.get(code)
