@@ -5,8 +5,9 @@ has no ``Content-Length``.  Django and DRF then read nothing, and a view
 would answer 2xx having ignored what the client sent.  Where the server hands
 the application the whole body (every ASGI server; a WSGI server that says so
 with ``wsgi.input_terminated``, as gunicorn does) it is read here, bounded by
-``DATA_UPLOAD_MAX_MEMORY_SIZE``, and ``Content-Length`` is filled in; where it
-cannot be read safely, the request is refused with 411 (RFC 9110 §15.5.12).
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a multipart one spooled, its files not held
+in memory), and ``Content-Length`` is filled in; where it cannot be read
+safely, the request is refused with 411 (RFC 9110 §15.5.12).
 
 A body in a ``Content-Encoding`` nothing in the stack decodes (gzip, br, ...)
 would be parsed as if it were plain: a form becomes garbage fields, and a
@@ -33,6 +34,7 @@ without that boundary.
 from __future__ import annotations
 
 import io
+import tempfile
 from typing import Any
 
 from django.conf import settings
@@ -119,28 +121,48 @@ def _unannounced(request: HttpRequest) -> bool:
     return isinstance(request, ASGIRequest)
 
 
-def _open_wsgi_input(request: Any) -> bool:
+def _open_wsgi_input(request: Any, limit: int | None) -> bool:
     """Let ``request.body`` read the whole de-chunked input; False where it cannot."""
     environ = getattr(request, "environ", {})
     if not environ.get("wsgi.input_terminated") or "wsgi.input" not in environ:
         return False
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     # WSGIRequest built its stream for a length of 0; the stream is private,
     # and tests/test_body.py fails by name if Django renames it.
     request._stream = LimitedStream(environ["wsgi.input"], (limit + 1) if limit is not None else 2**63)
     return True
 
 
-def _read_early(request: HttpRequest, *, read: bool = False) -> Problem | None:
+def _spool(request: Any) -> None:
+    """Give a multipart body without ``Content-Length`` its length, files left out of memory.
+
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bounds a form's fields, not its files: with
+    a length, Django streams a large upload to disk, so this one must not be
+    read into memory (and refused) to learn its length.  Under ASGI the body is
+    already in a spooled file; under WSGI it is copied into one, as Django's
+    ASGI handler does.
+    """
+    stream = request._stream  # private, as in _open_wsgi_input
+    if not isinstance(request, ASGIRequest):
+        spooled = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - the request reads it after we return
+            max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
+        )
+        while chunk := stream.read(2**16):
+            spooled.write(chunk)
+        request._stream = stream = spooled
+    request.META["CONTENT_LENGTH"] = str(stream.seek(0, io.SEEK_END))
+    stream.seek(0)
+
+
+def _read_early(request: HttpRequest) -> Problem | None:
     """Read a small body now, before any view opens a transaction; 400 if it is not whole.
 
     A client that trickles its body would otherwise hold whatever the view
     holds while it waits (an ``ATOMIC_REQUESTS`` transaction, SQLite's write
     lock).  Bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or
     ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (past which Django writes an upload to
-    disk; the bound when the first is ``None``), unless already ``read``, are
-    left to stream as Django streams them, through :class:`_Whole` (under
-    ASGI the body has all arrived, so only a multipart one is wrapped).
+    disk; the bound when the first is ``None``) are left to stream as Django
+    streams them, through :class:`_Whole` (under ASGI the body has all
+    arrived, so only a multipart one is wrapped).
     """
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -150,7 +172,7 @@ def _read_early(request: HttpRequest, *, read: bool = False) -> Problem | None:
         return None
     limit, files = settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE
     close = _close_delimiter(request)
-    if not read and length > (files if limit is None else min(limit, files)):
+    if length > (files if limit is None else min(limit, files)):
         if close or isinstance(request, WSGIRequest):
             # Django's private stream, as in _open_wsgi_input.
             request._stream = _Whole(request._stream, length, close)  # type: ignore[assignment]
@@ -212,16 +234,23 @@ def complete(request: HttpRequest) -> Problem | None:
         return Problem.for_code("invalid_request", PARTIAL_PUT)
     if not _unannounced(request):
         return _undecoded(request) or _read_early(request)
-    if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request):
+    multipart = request.content_type == "multipart/form-data"
+    limit = None if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request, limit):
         return Problem.for_status(411, LENGTH_REQUIRED)
+    if multipart:
+        try:
+            _spool(request)
+        except OSError:  # the client went away mid-body
+            return Problem.for_code("invalid_request", INCOMPLETE)
+        return _undecoded(request) or _read_early(request)
     try:
         body = request.body
     except RequestDataTooBig:
         return Problem.for_status(413, TOO_BIG)
     except UnreadablePostError:
         return Problem.for_code("invalid_request", INCOMPLETE)
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and len(body) > limit:
         return Problem.for_status(413, TOO_BIG)
     request.META["CONTENT_LENGTH"] = str(len(body))
-    return _undecoded(request) or _read_early(request, read=True)
+    return _undecoded(request)

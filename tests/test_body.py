@@ -125,6 +125,56 @@ def test_asgi_reads_a_body_without_content_length():
     assert json.loads(request.body) == {"title": "async"}
 
 
+def _asgi_request(body: bytes, content_type: str) -> ASGIRequest:
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/plain/upload/",
+        "query_string": b"",
+        "headers": [(b"content-type", content_type.encode())],
+    }
+    return ASGIRequest(scope, io.BytesIO(body))
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40, FILE_UPLOAD_MAX_MEMORY_SIZE=60)
+@pytest.mark.parametrize("kind", ["wsgi", "asgi"])
+def test_a_chunked_upload_past_the_data_limit_streams_like_one_with_a_length(kind):
+    # The limit is on a multipart body's fields, not its files: with a
+    # Content-Length, Django takes this upload; sent chunked it was read into
+    # memory whole to learn its length, and refused with 413.
+    upload = _multipart("b1", TITLE, FILE.replace(b"x" * 50, b"x" * 5000))
+    content_type = "multipart/form-data; boundary=b1"
+    if kind == "wsgi":
+        request = _wsgi_request(upload, terminated=True, content_type=content_type)
+    else:
+        request = _asgi_request(upload, content_type)
+    assert _body.complete(request) is None
+    assert request.META["CONTENT_LENGTH"] == str(len(upload))
+    assert not _started(request)  # past the bound: left to stream, checked as it passes
+    assert request.POST["title"] == "the whole title" and request.FILES["f"].size == 5000
+    unclosed = upload[: -len(b"--b1--\r\n")]
+    if kind == "wsgi":
+        request = _wsgi_request(unclosed, terminated=True, content_type=content_type)
+    else:
+        request = _asgi_request(unclosed, content_type)
+    assert _body.complete(request) is None
+    with pytest.raises(UnreadablePostError):
+        request.POST  # noqa: B018
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40)
+@pytest.mark.parametrize("kind", ["wsgi", "asgi"])
+def test_a_chunked_form_past_the_data_limit_is_still_refused(kind):
+    form = b"title=" + b"x" * 60
+    content_type = "application/x-www-form-urlencoded"
+    if kind == "wsgi":
+        request = _wsgi_request(form, terminated=True, content_type=content_type)
+    else:
+        request = _asgi_request(form, content_type)
+    problem = _body.complete(request)
+    assert (problem.status, problem.code) == (413, "invalid_request")
+
+
 def raw_http(base_url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
     """Send ``request`` as is (a chunked body needs a raw socket) and read the answer."""
     parts = urlsplit(base_url)
@@ -410,9 +460,9 @@ def test_a_chunked_body_in_an_undecoded_coding_is_read_then_refused():
 
 
 @pytest.mark.parametrize("upload_limit", [2621440, 40], ids=["read early", "past the upload limit"])
-def test_a_chunked_multipart_body_is_checked_once_read(settings, upload_limit):
-    # Read whole to learn its length, it is checked whole, even when its
-    # length is past the bound under which bodies are read early.
+def test_a_chunked_multipart_body_is_checked(settings, upload_limit):
+    # Given its length, it is read early and checked, or left to stream and
+    # checked as it passes, like a body that came with Content-Length.
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = upload_limit
     kind = "multipart/form-data; boundary=b1"
     whole = _wsgi_request(_multipart("b1", TITLE), terminated=True, content_type=kind)
@@ -420,4 +470,9 @@ def test_a_chunked_multipart_body_is_checked_once_read(settings, upload_limit):
     assert whole.POST["title"] == "the whole title"
     cut = _wsgi_request(_multipart("b1", TITLE)[:-10], terminated=True, content_type=kind)
     problem = _body.complete(cut)
-    assert (problem.status, problem.code) == (400, "invalid_request")
+    if upload_limit > len(_multipart("b1", TITLE)):
+        assert (problem.status, problem.code) == (400, "invalid_request")
+    else:
+        assert problem is None
+        with pytest.raises(UnreadablePostError):
+            cut.POST  # noqa: B018

@@ -13,6 +13,7 @@ README shows them.  The site then answers over real HTTP under gunicorn
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import socket
@@ -29,6 +30,7 @@ import pytest
 import requests
 
 from example_project.tests.live import free_port, wait_for_port
+from tests.test_body import chunked, raw_http
 
 pytestmark = pytest.mark.e2e
 
@@ -544,3 +546,9 @@ def test_a_large_upload_streams_whole_and_is_refused_when_cut_short_or_misdelimi
     whole = api.patch(f"{url}{path}", data=upload, headers={"Content-Type": kind}, timeout=30)
     assert whole.status_code == 200, whole.text
     assert whole.json() == {**created, "name": renamed}
+    # Sent chunked (no Content-Length), it streams as above instead of being refused as too big.
+    again = upload.replace(renamed.encode(), f"{renamed}-chunked".encode())
+    headers = {"Content-Type": kind, "Accept": "application/json"}
+    status, _, body = raw_http(url, chunked("PATCH", path, again, headers))
+    assert status == 200, body[:300]
+    assert json.loads(body) == {**created, "name": f"{renamed}-chunked"}
