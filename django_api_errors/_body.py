@@ -77,7 +77,8 @@ class _Whole(io.IOBase):
         return True
 
     def seekable(self) -> bool:
-        return bool(self._stream.seekable())
+        seekable = getattr(self._stream, "seekable", None)  # Python 3.10's SpooledTemporaryFile has none
+        return bool(seekable and seekable())
 
     def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
         # Django 6 measures a seekable (ASGI) body this way, then reads it from the start.
