@@ -41,12 +41,12 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import LimitedStream, WSGIRequest
-from django.http import HttpRequest, UnreadablePostError
+from django.http import Http404, HttpRequest, UnreadablePostError
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from django_api_errors import conf
-from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED, Unclosed
+from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED, Incomplete, Unclosed
 from django_api_errors.problem import Problem
 
 LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
@@ -60,11 +60,13 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _Whole(io.IOBase):
-    """A WSGI body stream that fails, rather than ends, when the body stops short of its length.
+    """A body stream that fails, rather than ends, when the body stops short of its length.
 
     Given a multipart close delimiter, it also fails at the end of a body in
     which ``CRLF`` and that delimiter never appeared (the check
     :func:`_read_early` makes on small bodies, made as the chunks pass).
+    Its errors are ``BadRequest``s, not ``OSError``s, so that nothing on the
+    way (``CsrfViewMiddleware`` reading a form) takes them for a lost client.
     """
 
     def __init__(self, stream: Any, length: int, close: bytes | None = None) -> None:
@@ -87,7 +89,7 @@ class _Whole(io.IOBase):
     def _passed(self, data: bytes, short: bool) -> bytes:
         self._left -= len(data)
         if self._left > 0 and short:
-            raise UnreadablePostError(str(INCOMPLETE))
+            raise Incomplete(str(INCOMPLETE))
         if self._close:
             window = self._tail + data
             if self._close in window:
@@ -133,7 +135,7 @@ def _open_wsgi_input(request: Any, limit: int | None) -> bool:
     return True
 
 
-def _spool(request: Any) -> None:
+def _spool(request: Any) -> Problem | None:
     """Give a multipart body without ``Content-Length`` its length, files left out of memory.
 
     ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bounds a form's fields, not its files: with
@@ -147,11 +149,19 @@ def _spool(request: Any) -> None:
         spooled = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - the request reads it after we return
             max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
         )
-        while chunk := stream.read(2**16):
+        request._stream = spooled
+        while True:
+            try:
+                chunk = stream.read(2**16)
+            except OSError:  # the client went away mid-body; a full disk (write) stays a 500
+                return Problem.for_code("invalid_request", INCOMPLETE)
+            if not chunk:
+                break
             spooled.write(chunk)
-        request._stream = stream = spooled
+        stream = spooled
     request.META["CONTENT_LENGTH"] = str(stream.seek(0, io.SEEK_END))
     stream.seek(0)
+    return None
 
 
 def _read_early(request: HttpRequest) -> Problem | None:
@@ -194,9 +204,13 @@ def _takes_partial_put(request: HttpRequest) -> bool:
     """Whether the view a ``PUT`` goes to says ``accepts_partial_put`` (a path with none: its 404 follows)."""
     try:
         view = resolve(request.path_info, getattr(request, "urlconf", None)).func
-    except Resolver404:
+    except (Resolver404, Http404):
         return True
-    # as_view() keeps the class: Django's as view_class, DRF's viewsets as cls.
+    # as_view() keeps its keyword arguments (view_initkwargs, DRF's initkwargs)
+    # and the class (Django's view_class, DRF's viewsets cls).
+    kwargs = getattr(view, "view_initkwargs", None) or getattr(view, "initkwargs", None) or {}
+    if "accepts_partial_put" in kwargs:
+        return bool(kwargs["accepts_partial_put"])
     owners = (view, getattr(view, "view_class", None), getattr(view, "cls", None))
     return any(getattr(owner, "accepts_partial_put", False) for owner in owners)
 
@@ -240,11 +254,7 @@ def complete(request: HttpRequest) -> Problem | None:
     if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request, limit):
         return Problem.for_status(411, LENGTH_REQUIRED)
     if multipart:
-        try:
-            _spool(request)
-        except OSError:  # the client went away mid-body
-            return Problem.for_code("invalid_request", INCOMPLETE)
-        return _undecoded(request) or _read_early(request)
+        return _spool(request) or _undecoded(request) or _read_early(request)
     try:
         body = request.body
     except RequestDataTooBig:

@@ -48,8 +48,20 @@ _BAD_REQUEST = (django_exceptions.SuspiciousOperation, django_exceptions.BadRequ
 _PARSERS = frozenset({"json", "json.decoder", "rest_framework.parsers"})
 
 
-class Unclosed(UnreadablePostError):
-    """A streamed multipart body that ended without its closing delimiter (see ``_body``)."""
+class Incomplete(django_exceptions.BadRequest):
+    """A streamed body that ended short of its ``Content-Length`` (see ``_body``).
+
+    Not an ``UnreadablePostError``: ``CsrfViewMiddleware`` swallows that one
+    while reading a ``POST`` form, and the view then reads an empty form.
+    """
+
+    description = INCOMPLETE
+
+
+class Unclosed(Incomplete):
+    """A streamed multipart body that ended without its closing delimiter."""
+
+    description = UNCLOSED
 
 
 Refusal = Callable[[drf.APIException, Any], "Problem | None"]
@@ -127,10 +139,8 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
     if isinstance(exc, drf.UnsupportedMediaType):
         supported = [parser.media_type for parser in getattr(request, "parsers", None) or ()]
         problem = Problem.for_code("invalid_content_type", text, extra={"supported_media_types": supported})
-        if supported:
-            # RFC 9110 §15.5.16; for a patch document, RFC 5789 §2.2.
-            names = ("Accept", "Accept-Patch") if getattr(request, "method", None) == "PATCH" else ("Accept",)
-            problem.headers.update(dict.fromkeys(names, ", ".join(supported)))
+        if supported and getattr(request, "method", None) == "PATCH":
+            problem.headers["Accept-Patch"] = ", ".join(supported)  # RFC 5789 §2.2
         return problem
     own = exc.default_code if isinstance(exc.default_code, str) else None
     if own and codes.get(own) is not None:
@@ -161,12 +171,10 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, django_exceptions.RequestDataTooBig):
         return Problem.for_status(413, TOO_BIG)
     if isinstance(exc, _BAD_REQUEST):
-        return Problem.for_code("invalid_request")
+        return Problem.for_code("invalid_request", exc.description if isinstance(exc, Incomplete) else None)
     if isinstance(exc, UnreadablePostError):
         # The client went away mid-body (or its connection broke): its doing, not a bug.
-        # HttpRequest.read() raises its own, from ours.
-        unclosed = isinstance(exc, Unclosed) or isinstance(exc.__cause__, Unclosed)
-        return Problem.for_code("invalid_request", UNCLOSED if unclosed else INCOMPLETE)
+        return Problem.for_code("invalid_request", INCOMPLETE)
     if isinstance(exc, IntegrityError):
         fields = _conflicts.unique_fields(exc)
         if fields is not None:

@@ -10,10 +10,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import UnreadablePostError
 from django.test import AsyncClient, Client, RequestFactory, override_settings
 
 from django_api_errors import _body
+from django_api_errors.classify import Incomplete, Unclosed
 from tests.conftest import assert_error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("middleware_paths")]
@@ -78,6 +78,8 @@ def test_content_range_is_only_refused_on_put(client):
     assert client.patch("/drf/echo/", {"a": 1}, "application/json", **RANGE).status_code == 200
     assert client.put("/drf/echo/", {"a": 1}, "application/json").status_code == 200
     assert_error(client.put("/drf/nowhere/", {"a": 1}, "application/json", **RANGE), 404, "not_found")
+    # as_view(accepts_partial_put=False) on a class that takes them
+    assert_error(client.put("/plain/part-off/", PART, "application/json", **RANGE), 400, "invalid_request")
 
 
 @pytest.mark.parametrize(
@@ -88,6 +90,7 @@ def test_content_range_is_only_refused_on_put(client):
         ("/drf/part-viewset/", {"data": {"title": "a"}}),
         ("/plain/part-class/", {"range": "bytes 0-13/40", "body": PART.decode()}),
         ("/plain/part/", {"range": "bytes 0-13/40", "body": PART.decode()}),
+        ("/drf/part-on/", {"data": {"title": "a"}}),  # as_view(accepts_partial_put=True)
     ],
 )
 def test_a_view_that_takes_partial_puts_gets_them(client, path, seen):
@@ -158,7 +161,7 @@ def test_a_chunked_upload_past_the_data_limit_streams_like_one_with_a_length(kin
     else:
         request = _asgi_request(unclosed, content_type)
     assert _body.complete(request) is None
-    with pytest.raises(UnreadablePostError):
+    with pytest.raises(Unclosed):
         request.POST  # noqa: B018
 
 
@@ -344,6 +347,28 @@ def test_a_streamed_multipart_body_without_its_closing_boundary_is_refused(kind,
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40)
+@pytest.mark.parametrize("sent", ["cut short", "unclosed"])
+def test_a_streamed_form_that_fails_is_not_handed_to_a_csrf_protected_view_empty(sent):
+    # CsrfViewMiddleware reads a POST's form and swallows UnreadablePostError;
+    # with the token in X-CSRFToken the view would then read an empty form.
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    token = "a" * 32  # a CSRF secret, sent both ways
+    client.cookies["csrftoken"] = token
+    body = _multipart("b1", TITLE, FILE)
+    wsgi = {"CONTENT_TYPE": "multipart/form-data; boundary=b1", "HTTP_X_CSRFTOKEN": token}
+    if sent == "cut short":
+        wsgi.update(CONTENT_LENGTH=str(len(body)), **{"wsgi.input": io.BytesIO(body[:-30])})
+    else:
+        body = body[: -len(b"--b1--\r\n")]
+        wsgi.update(CONTENT_LENGTH=str(len(body)), **{"wsgi.input": io.BytesIO(body)})
+    response = client.post("/plain/csrf/", **wsgi)
+    assert_error(response, 400, "invalid_request")
+    whole = _multipart("b1", TITLE, FILE)
+    wsgi.update(CONTENT_LENGTH=str(len(whole)), **{"wsgi.input": io.BytesIO(whole)})
+    assert client.post("/plain/csrf/", **wsgi).status_code == 200
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=40)
 @pytest.mark.parametrize("path", ["/drf/upload/", "/plain/upload/"])
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_a_streamed_multipart_body_with_a_preamble_and_an_epilogue_passes(kind, path):
@@ -364,7 +389,7 @@ def test_the_close_delimiter_is_found_across_reads(size):
         stream = _body._Whole(io.BytesIO(source), len(source), b"--b1--")  # noqa: SLF001
         read = []
         if source.endswith(b"--b2--\r\n"):
-            with pytest.raises(UnreadablePostError, match="closing boundary"):
+            with pytest.raises(Unclosed, match="closing boundary"):
                 while chunk := stream.read(size):
                     read.append(chunk)
             assert b"".join(read) == source[: len(b"".join(read))]
@@ -394,10 +419,10 @@ def test_a_stream_that_runs_dry_fails_instead_of_ending():
     assert stream.read(0) == b""
     assert stream.readline() == b"abc\n"
     assert stream.read(4) == b"def"
-    with pytest.raises(UnreadablePostError):
+    with pytest.raises(Incomplete):
         stream.read(4)
     assert _body._Whole(io.BytesIO(b"abc"), 3).read() == b"abc"  # noqa: SLF001
-    with pytest.raises(UnreadablePostError):
+    with pytest.raises(Incomplete):
         _body._Whole(io.BytesIO(b"abc"), 5).read()  # noqa: SLF001
 
 
@@ -481,5 +506,5 @@ def test_a_chunked_multipart_body_is_checked(settings, upload_limit):
         assert (problem.status, problem.code) == (400, "invalid_request")
     else:
         assert problem is None
-        with pytest.raises(UnreadablePostError):
+        with pytest.raises(Unclosed):
             cut.POST  # noqa: B018

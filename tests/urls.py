@@ -27,6 +27,8 @@ urlpatterns = [
     path("drf/part/", views.PartAPIView.as_view()),
     path("drf/part-viewset/", views.PartViewSet.as_view({"put": "update"})),
     path("plain/part-class/", views.PartView.as_view()),
+    path("plain/part-off/", views.PartView.as_view(accepts_partial_put=False)),
+    path("drf/part-on/", views.EchoAPIView.as_view(accepts_partial_put=True)),
     path("plain/upload/", views.upload),
     path("drf/upload/", views.UploadAPIView.as_view()),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -265,6 +265,7 @@ class UploadAPIView(APIView):
 class EchoAPIView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    accepts_partial_put = False  # so that as_view() may be given it
 
     def post(self, request):
         return Response({"data": request.data})

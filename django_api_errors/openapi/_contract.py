@@ -27,8 +27,9 @@ TEXT = {
     "Retry-After": _("Seconds to wait before retrying."),
     "WWW-Authenticate": _("The authentication challenge (RFC 9110 §11.6.1)."),
     "Allow": _("The methods this path accepts."),
-    "Accept": _("The media types request bodies may have; sent when a body's Content-Type is refused."),
-    "Accept-Patch": _("The same, on a PATCH (RFC 5789 §3.1)."),
+    "Accept-Patch": _(
+        "The media types a PATCH body may have; sent when its Content-Type is refused (RFC 5789 §2.2)."
+    ),
     "Accept-Encoding": _(
         "The content codings request bodies may use; sent when a body's Content-Encoding is refused "
         "(RFC 9110 §15.5.16)."
@@ -108,11 +109,13 @@ def not_modified(contract: inspection.Conditional) -> dict[str, Any]:
     }
 
 
-def error_headers(status: int, error_codes: list[str], throttled: bool) -> dict[str, Any]:
+def error_headers(status: int, error_codes: list[str], throttled: bool, method: str = "") -> dict[str, Any]:
     """The headers of an error response; the request id on every one."""
     headers = {conf.settings.REQUEST_ID_HEADER: _header("X-Request-ID", {"type": "string"}, required=True)}
-    for name in {405: ("Allow",), 415: ("Accept", "Accept-Patch", "Accept-Encoding")}.get(status, ()):
+    for name in {405: ("Allow",), 415: ("Accept-Encoding",)}.get(status, ()):
         headers[name] = _header(name, {"type": "string"})
+    if status == 415 and method.upper() == "PATCH":
+        headers["Accept-Patch"] = _header("Accept-Patch", {"type": "string"})
     for code in error_codes:
         entry = codes.get(code)
         for name in entry.headers if entry is not None else ():

@@ -90,6 +90,7 @@ def error_responses(
     extra: dict[str, dict[str, Any]] | None = None,
     sample_details: Details | None = None,
     throttled: bool = False,
+    method: str = "",
 ) -> dict[str, Any]:
     """The OpenAPI ``responses`` entries for ``found``, keyed by status.
 
@@ -97,7 +98,8 @@ def error_responses(
     found, or ``{status: [code, ...]}`` for a view drf-spectacular cannot see
     (a plain Django view, added by a postprocessing hook).  ``extra``: example
     members per code; ``sample_details``: example field errors of the 400;
-    ``throttled``: 429s carry the rate-limit fields.
+    ``throttled``: 429s carry the rate-limit fields; ``method``: the
+    operation's (a PATCH's 415 names ``Accept-Patch``).
     """
     if not isinstance(found, inspection.ViewErrors):
         found = inspection.ViewErrors(statuses={status: list(codes) for status, codes in found.items()})
@@ -105,7 +107,7 @@ def error_responses(
     return {
         str(status): {
             "description": _description(status, error_codes, found.field_codes.get(status)),
-            "headers": contract.error_headers(status, error_codes, throttled),
+            "headers": contract.error_headers(status, error_codes, throttled, method),
             "content": _content(schemas, status, error_codes, path, extra or {}, sample_details),
         }
         for status, error_codes in found.statuses.items()
@@ -146,7 +148,8 @@ class ErrorResponsesMixin:
         throttled = inspection.sends_ratelimit_headers(self.view)
         responses = operation.setdefault("responses", {})
         self._add_contract(operation, responses, detail_route, throttled)
-        for status, response in error_responses(registry, found, path, extra, sample, throttled).items():
+        found_responses = error_responses(registry, found, path, extra, sample, throttled, self.method)
+        for status, response in found_responses.items():
             responses.setdefault(status, response)  # an explicit @extend_schema response wins
         return operation
 
