@@ -20,7 +20,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 
-from django_api_errors import _conflicts, _details, codes, conf
+from django_api_errors import _conflicts, _details, _requests, codes, conf
 from django_api_errors.exceptions import ApiError, InsufficientScope, UsageLimitExceeded
 from django_api_errors.problem import Problem
 
@@ -139,7 +139,7 @@ def _from_drf(exc: drf.APIException, request: Any) -> Problem:
     if isinstance(exc, drf.UnsupportedMediaType):
         supported = [parser.media_type for parser in getattr(request, "parsers", None) or ()]
         problem = Problem.for_code("invalid_content_type", text, extra={"supported_media_types": supported})
-        if supported and getattr(request, "method", None) == "PATCH":
+        if supported and getattr(_requests.django_request(request), "method", None) == "PATCH":
             problem.headers["Accept-Patch"] = ", ".join(supported)  # RFC 5789 §2.2
         return problem
     own = exc.default_code if isinstance(exc.default_code, str) else None
