@@ -430,7 +430,8 @@ def test_the_stream_is_as_seekable_as_what_it_wraps():
     # Django 6 measures a seekable body before reading it; Python 3.10's
     # SpooledTemporaryFile has no seekable().
     assert _body._Whole(io.BytesIO(b"abc"), 3).seekable()  # noqa: SLF001
-    assert not _body._Whole(type("Bare", (), {"read": io.BytesIO().read})(), 3).seekable()  # noqa: SLF001
+    bare = type("Bare", (), {"read": io.BytesIO().read, "close": lambda self: None})()
+    assert not _body._Whole(bare, 3).seekable()  # noqa: SLF001
 
 
 GZIPPED_FORM = gzip.compress(b"title=renamed")
