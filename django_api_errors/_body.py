@@ -201,18 +201,24 @@ def _read_early(request: HttpRequest) -> Problem | None:
 
 
 def _takes_partial_put(request: HttpRequest) -> bool:
-    """Whether the view a ``PUT`` goes to says ``accepts_partial_put`` (a path with none: its 404 follows)."""
+    """Whether the view a ``PUT`` goes to says ``accepts_partial_put``.
+
+    A path with no view and a view class without ``PUT`` pass too: their 404 or 405 follows.
+    """
     try:
         view = resolve(request.path_info, getattr(request, "urlconf", None)).func
     except (Resolver404, Http404):
         return True
-    # as_view() keeps its keyword arguments (view_initkwargs, DRF's initkwargs)
-    # and the class (Django's view_class, DRF's viewsets cls).
+    # as_view() keeps its keyword arguments (view_initkwargs, DRF's initkwargs),
+    # the class (Django's view_class, DRF's cls) and a viewset's actions.
+    cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
+    actions = getattr(view, "actions", None)
+    if not ("put" in actions if isinstance(actions, dict) else cls is None or hasattr(cls, "put")):
+        return True
     kwargs = getattr(view, "view_initkwargs", None) or getattr(view, "initkwargs", None) or {}
     if "accepts_partial_put" in kwargs:
         return bool(kwargs["accepts_partial_put"])
-    owners = (view, getattr(view, "view_class", None), getattr(view, "cls", None))
-    return any(getattr(owner, "accepts_partial_put", False) for owner in owners)
+    return any(getattr(owner, "accepts_partial_put", False) for owner in (view, cls))
 
 
 def _close_delimiter(request: HttpRequest) -> bytes | None:

@@ -82,6 +82,14 @@ def test_content_range_is_only_refused_on_put(client):
     assert_error(client.put("/plain/part-off/", PART, "application/json", **RANGE), 400, "invalid_request")
 
 
+@pytest.mark.parametrize("path", ["/drf/upload/", "/drf/post-viewset/", "/plain/get-only/"])
+def test_a_partial_put_to_a_view_without_put_is_405(client, path):
+    # An APIView, a ViewSet's actions and a Django view class without PUT: the
+    # method is refused before its content would be (RFC 9110 §15.5.6).
+    response = client.put(path, PART, "application/json", **RANGE)
+    assert response.status_code == 405 and response.json()["error"] == "invalid_request"
+
+
 @pytest.mark.parametrize(
     ("path", "seen"),
     [

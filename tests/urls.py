@@ -29,6 +29,7 @@ urlpatterns = [
     path("plain/part-class/", views.PartView.as_view()),
     path("plain/part-off/", views.PartView.as_view(accepts_partial_put=False)),
     path("drf/part-on/", views.EchoAPIView.as_view(accepts_partial_put=True)),
+    path("drf/post-viewset/", views.PartViewSet.as_view({"post": "update"}, accepts_partial_put=False)),
     path("plain/upload/", views.upload),
     path("drf/upload/", views.UploadAPIView.as_view()),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
