@@ -112,10 +112,12 @@ def not_modified(contract: inspection.Conditional) -> dict[str, Any]:
 def error_headers(status: int, error_codes: list[str], throttled: bool, method: str = "") -> dict[str, Any]:
     """The headers of an error response; the request id on every one."""
     headers = {conf.settings.REQUEST_ID_HEADER: _header("X-Request-ID", {"type": "string"}, required=True)}
-    for name in {405: ("Allow",), 415: ("Accept-Encoding",)}.get(status, ()):
-        headers[name] = _header(name, {"type": "string"})
-    if status == 415 and method.upper() == "PATCH":
-        headers["Accept-Patch"] = _header("Accept-Patch", {"type": "string"})
+    if status == 405:
+        headers["Allow"] = _header("Allow", {"type": "string"})
+    if status == 415:
+        headers["Accept-Encoding"] = _header("Accept-Encoding", {"type": "string"})
+        if method.upper() == "PATCH":
+            headers["Accept-Patch"] = _header("Accept-Patch", {"type": "string"})
     for code in error_codes:
         entry = codes.get(code)
         for name in entry.headers if entry is not None else ():
