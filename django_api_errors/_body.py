@@ -13,7 +13,9 @@ A body in a ``Content-Encoding`` nothing in the stack decodes (gzip, br, ...)
 would be parsed as if it were plain: a form becomes garbage fields, and a
 ``PATCH`` answers 200 having changed nothing.  It is refused with 415 and
 ``Accept-Encoding`` (RFC 9110 §15.5.16), unless ``REQUEST_CONTENT_CODINGS``
-names the coding.
+names the coding.  So is a body whose ``Transfer-Encoding`` names a coding
+besides ``chunked`` (gunicorn takes ``gzip, chunked``, removes the chunking
+and hands the application the compressed bytes).
 
 A ``PUT`` with ``Content-Range`` sends part of a representation; a view that
 does not know it stores the part as the whole (an upload truncated to its
@@ -55,6 +57,10 @@ PARTIAL_PUT = _(
 )
 UNSUPPORTED_CODING = _(
     "The request body's Content-Encoding is not supported: send it in a coding listed in Accept-Encoding."
+)
+UNSUPPORTED_TRANSFER_CODING = _(
+    "The request body's Transfer-Encoding is not supported: send it chunked or with a Content-Length, "
+    "compressed only in a Content-Encoding listed in Accept-Encoding."
 )
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -229,6 +235,14 @@ def _close_delimiter(request: HttpRequest) -> bytes | None:
     return b"--%s--" % boundary.encode() if boundary and boundary.isascii() else None
 
 
+def _refused_coding(description: Any) -> Problem:
+    problem = Problem.for_code("invalid_content_type", description)
+    problem.headers["Accept-Encoding"] = ", ".join(
+        [*sorted(conf.settings.REQUEST_CONTENT_CODINGS), "identity"]
+    )
+    return problem
+
+
 def _undecoded(request: HttpRequest) -> Problem | None:
     """415 for a body in a coding nothing decodes; ``None`` without a body or a coding."""
     coding = request.META.get("HTTP_CONTENT_ENCODING")
@@ -238,9 +252,15 @@ def _undecoded(request: HttpRequest) -> Problem | None:
     for name in coding.lower().split(","):
         name = name.strip()
         if name and name != "identity" and name not in accepted:
-            problem = Problem.for_code("invalid_content_type", UNSUPPORTED_CODING)
-            problem.headers["Accept-Encoding"] = ", ".join([*sorted(accepted), "identity"])
-            return problem
+            return _refused_coding(UNSUPPORTED_CODING)
+    return None
+
+
+def _transfer_coded(request: HttpRequest) -> Problem | None:
+    """415 for a body still in a transfer coding other than ``chunked`` (RFC 9112 §6.1)."""
+    codings = request.META.get("HTTP_TRANSFER_ENCODING", "").lower().split(",")
+    if any(name.strip() not in ("chunked", "identity", "") for name in codings):
+        return _refused_coding(UNSUPPORTED_TRANSFER_CODING)
     return None
 
 
@@ -255,6 +275,9 @@ def complete(request: HttpRequest) -> Problem | None:
         return Problem.for_code("invalid_request", PARTIAL_PUT)
     if not _unannounced(request):
         return _undecoded(request) or _read_early(request)
+    refused = _transfer_coded(request)
+    if refused is not None:
+        return refused
     multipart = request.content_type == "multipart/form-data"
     limit = None if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if not isinstance(request, ASGIRequest) and not _open_wsgi_input(request, limit):
