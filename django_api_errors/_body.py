@@ -30,7 +30,8 @@ garbage field, and one whose lines end in a bare LF into nothing.  Small
 bodies are checked once read: shorter than ``Content-Length``, or multipart
 without CRLF and its closing boundary (RFC 2046 §5.1.1), is a 400.  A larger
 body, left to stream, fails when it runs dry, or, multipart, when it ends
-without that boundary.
+without that boundary.  A small form going to a DRF view whose text is not
+in its charset is a 400 too (:mod:`._forms`).
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ from django.http import Http404, HttpRequest, UnreadablePostError
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-from django_api_errors import conf
-from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED, Incomplete, Unclosed
+from django_api_errors import _forms, conf
+from django_api_errors._stream import Whole
+from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED
 from django_api_errors.problem import Problem
 
 LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
@@ -63,61 +65,7 @@ UNSUPPORTED_TRANSFER_CODING = _(
     "compressed only in a Content-Encoding listed in Accept-Encoding."
 )
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class _Whole(io.IOBase):
-    """A body stream that fails, rather than ends, when the body stops short of its length.
-
-    Given a multipart close delimiter, it also fails at the end of a body in
-    which ``CRLF`` and that delimiter never appeared (the check
-    :func:`_read_early` makes on small bodies, made as the chunks pass).
-    Its errors are ``BadRequest``s, not ``OSError``s, so that nothing on the
-    way (``CsrfViewMiddleware`` reading a form) takes them for a lost client.
-    """
-
-    def __init__(self, stream: Any, length: int, close: bytes | None = None) -> None:
-        self._stream = stream
-        self._left = length
-        self._close = b"\r\n" + close if close else b""
-        self._tail = b"\r\n"  # so a body that starts with the delimiter is found too
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        seekable = getattr(self._stream, "seekable", None)  # Python 3.10's SpooledTemporaryFile has none
-        return bool(seekable and seekable())
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
-        # Django 6 measures a seekable (ASGI) body this way, then reads it from the start.
-        return int(self._stream.seek(offset, whence))
-
-    def _passed(self, data: bytes, short: bool) -> bytes:
-        self._left -= len(data)
-        if self._left > 0 and short:
-            raise Incomplete(str(INCOMPLETE))
-        if self._close:
-            window = self._tail + data
-            if self._close in window:
-                self._close = b""
-            elif self._left <= 0:
-                raise Unclosed(str(UNCLOSED))
-            else:
-                self._tail = window[1 - len(self._close) :]
-        return data
-
-    def read(self, size: int | None = -1, /) -> bytes:
-        data: bytes = self._stream.read(size)
-        # Empty before the end, or short when the whole rest was asked for.
-        return self._passed(data, (not data and size != 0) or size is None or size < 0)
-
-    def readline(self, size: int | None = -1, /) -> bytes:
-        line: bytes = self._stream.readline(size)
-        return self._passed(line, not line and size != 0)
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()
+_FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def _unannounced(request: HttpRequest) -> bool:
@@ -178,7 +126,7 @@ def _read_early(request: HttpRequest) -> Problem | None:
     lock).  Bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or
     ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (past which Django writes an upload to
     disk; the bound when the first is ``None``) are left to stream as Django
-    streams them, through :class:`_Whole` (under ASGI the body has all
+    streams them, through :class:`._stream.Whole` (under ASGI the body has all
     arrived, so only a multipart one is wrapped).
     """
     try:
@@ -192,7 +140,7 @@ def _read_early(request: HttpRequest) -> Problem | None:
     if length > (files if limit is None else min(limit, files)):
         if close or isinstance(request, WSGIRequest):
             # Django's private stream, as in _open_wsgi_input.
-            request._stream = _Whole(request._stream, length, close)  # type: ignore[assignment]
+            request._stream = Whole(request._stream, length, close)  # type: ignore[assignment]
         return None
     try:
         body = request.body  # kept by the request; DRF and Django read it from there
@@ -203,7 +151,21 @@ def _read_early(request: HttpRequest) -> Problem | None:
     # The close delimiter is near the end.
     if close and not body.startswith(close) and body.rfind(b"\r\n" + close) < 0:
         return Problem.for_code("invalid_request", UNCLOSED)
+    if (
+        request.content_type in _FORMS
+        and _forms.undecodable(request, body, close)
+        and _forms.parsed_by_drf(_view(request))
+    ):
+        return Problem.for_code("invalid_request", _forms.UNDECODABLE)
     return None
+
+
+def _view(request: HttpRequest) -> Any | None:
+    """The view the request goes to, or ``None`` where no route matches (its 404 follows)."""
+    try:
+        return resolve(request.path_info, getattr(request, "urlconf", None)).func
+    except (Resolver404, Http404):
+        return None
 
 
 def _takes_partial_put(request: HttpRequest) -> bool:
@@ -211,9 +173,8 @@ def _takes_partial_put(request: HttpRequest) -> bool:
 
     A path with no view and a view class without ``PUT`` pass too: their 404 or 405 follows.
     """
-    try:
-        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
-    except (Resolver404, Http404):
+    view = _view(request)
+    if view is None:
         return True
     # as_view() keeps its keyword arguments (view_initkwargs, DRF's initkwargs),
     # the class (Django's view_class, DRF's cls) and a viewset's actions.

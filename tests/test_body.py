@@ -12,7 +12,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
 from django.test import AsyncClient, Client, RequestFactory, override_settings
 
-from django_api_errors import _body
+from django_api_errors import _body, _stream
 from django_api_errors.classify import Incomplete, Unclosed
 from tests.conftest import assert_error
 
@@ -227,7 +227,7 @@ def test_large_bodies_are_left_to_stream():
     for request in (large, upload, bogus):
         assert _body.complete(request) is None
         assert not _started(request)
-    assert isinstance(large._stream, _body._Whole)  # noqa: SLF001
+    assert isinstance(large._stream, _stream.Whole)  # noqa: SLF001
 
 
 def test_a_small_upload_is_read_before_the_view():
@@ -392,7 +392,7 @@ def test_a_streamed_multipart_body_with_a_preamble_and_an_epilogue_passes(kind, 
 def test_the_close_delimiter_is_found_across_reads(size):
     body = _multipart("b1", TITLE)
     for source in (body, b"--b1--", body.replace(b"--b1--", b"--b2--")):
-        stream = _body._Whole(io.BytesIO(source), len(source), b"--b1--")  # noqa: SLF001
+        stream = _stream.Whole(io.BytesIO(source), len(source), b"--b1--")  # noqa: SLF001
         read = []
         if source.endswith(b"--b2--\r\n"):
             with pytest.raises(Unclosed, match="closing boundary"):
@@ -417,27 +417,27 @@ def test_without_a_data_limit_the_upload_limit_bounds_what_is_read_early():
     assert _body.complete(small) is None and _started(small)
     for request in (large, upload):
         assert _body.complete(request) is None
-        assert not _started(request) and isinstance(request._stream, _body._Whole)  # noqa: SLF001
+        assert not _started(request) and isinstance(request._stream, _stream.Whole)  # noqa: SLF001
 
 
 def test_a_stream_that_runs_dry_fails_instead_of_ending():
-    stream = _body._Whole(io.BytesIO(b"abc\ndef"), 10)  # noqa: SLF001
+    stream = _stream.Whole(io.BytesIO(b"abc\ndef"), 10)  # noqa: SLF001
     assert stream.read(0) == b""
     assert stream.readline() == b"abc\n"
     assert stream.read(4) == b"def"
     with pytest.raises(Incomplete):
         stream.read(4)
-    assert _body._Whole(io.BytesIO(b"abc"), 3).read() == b"abc"  # noqa: SLF001
+    assert _stream.Whole(io.BytesIO(b"abc"), 3).read() == b"abc"  # noqa: SLF001
     with pytest.raises(Incomplete):
-        _body._Whole(io.BytesIO(b"abc"), 5).read()  # noqa: SLF001
+        _stream.Whole(io.BytesIO(b"abc"), 5).read()  # noqa: SLF001
 
 
 def test_the_stream_is_as_seekable_as_what_it_wraps():
     # Django 6 measures a seekable body before reading it; Python 3.10's
     # SpooledTemporaryFile has no seekable().
-    assert _body._Whole(io.BytesIO(b"abc"), 3).seekable()  # noqa: SLF001
+    assert _stream.Whole(io.BytesIO(b"abc"), 3).seekable()  # noqa: SLF001
     bare = type("Bare", (), {"read": io.BytesIO().read, "close": lambda self: None})()
-    assert not _body._Whole(bare, 3).seekable()  # noqa: SLF001
+    assert not _stream.Whole(bare, 3).seekable()  # noqa: SLF001
 
 
 GZIPPED_FORM = gzip.compress(b"title=renamed")

@@ -453,6 +453,9 @@ def test_async_views_get_the_documented_body(server: tuple[str, bool]) -> None:
     assert int(third.headers["Retry-After"]) == refused["retry_after"] >= 1
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 def new_product(url: str, name: str) -> tuple[requests.Session, dict[str, object], str]:
     """A JSON client, a product it created (named for this server) and the product's path."""
     api = requests.Session()
@@ -494,6 +497,24 @@ def test_a_compressed_form_or_a_partial_put_is_refused_not_applied(
     sent = api.patch(product, data=b'{"name": "renamed"}', headers=merge, timeout=10)
     listed = documented(sent, 415, "invalid_content_type")["supported_media_types"]
     assert "application/json" in listed and sent.headers["Accept-Patch"] == ", ".join(listed)
+
+
+def test_form_text_not_in_its_charset_is_refused_not_stored_as_replacement_characters(
+    server: tuple[str, bool],
+) -> None:
+    url, _ = server
+    api, created, path = new_product(url, "cafe")
+    product = f"{url}{path}"
+    renamed = f"{created['name']}-caf%E9".encode()
+    # Latin-1 bytes sent as UTF-8 (the default): DRF stored "caf\ufffd" with 200.
+    sent = api.patch(product, data=b"name=" + renamed, headers={"Content-Type": FORM}, timeout=10)
+    assert "charset" in documented(sent, 400, "invalid_request")["error_description"]
+    assert api.get(product, timeout=10).json() == created
+    # Said to be Latin-1, the same bytes are the name the client meant.
+    latin = {"Content-Type": f"{FORM}; charset=latin-1"}
+    sent = api.patch(product, data=b"name=" + renamed, headers=latin, timeout=10)
+    assert sent.status_code == 200, sent.text
+    assert api.get(product, timeout=10).json()["name"] == f"{created['name']}-café"
 
 
 def _sent_cut_short(url: str, path: str, body: bytes, content_type: str) -> bytes:
