@@ -5,7 +5,7 @@ from django.core import checks
 
 # Wings that plug into the core: each has a ready() that registers its hooks
 # or checks, so the core never imports a wing.
-WINGS = ("django_api_errors.auth", "django_api_errors.throttling")
+WINGS = ("django_api_errors.auth", "django_api_errors.conditional", "django_api_errors.throttling")
 
 
 class ApiErrorsConfig(AppConfig):

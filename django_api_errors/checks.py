@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
+from django.urls import URLResolver, get_resolver
 
 from django_api_errors.conf import SPEC
 
@@ -26,6 +27,24 @@ def dotted(value: Any) -> str:
     if isinstance(value, str):
         return value
     return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+
+
+def view_classes(patterns: list[Any] | None = None) -> list[type]:
+    """The classes of the views the URLconf routes to (DRF's ``cls``, Django's ``view_class``)."""
+    if patterns is None:
+        try:
+            patterns = get_resolver().url_patterns
+        except Exception:  # Django's own URL checks report a broken URLconf.
+            return []
+    found: list[type] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            found.extend(view_classes(entry.url_patterns))
+        else:
+            view_class = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
+            if isinstance(view_class, type):
+                found.append(view_class)
+    return found
 
 
 def check_exception_handler(**kwargs: Any) -> list[CheckMessage]:

@@ -232,6 +232,13 @@ class Settings:
         "views with `ConditionalRequestMixin` answer 428 `precondition_failed` to a `PUT`, `PATCH` "
         "or `DELETE` without `If-Match` (a view's `require_if_match` wins)",
     )
+    IF_MATCH_WEAKENED: Setting[bool] = Setting(
+        False,
+        "bool",
+        '`ConditionalRequestMixin` also accepts `W/"x"` in `If-Match` when `"x"` is the current tag: '
+        "what a client holds once `GZipMiddleware` or a proxy's compression weakened the strong `ETag` "
+        "it was sent (the mixin never sends weak tags itself)",
+    )
     BODY_HOOK: Setting[Callable[..., Any] | None] = Setting(
         None,
         "str | None",

@@ -2,3 +2,12 @@
 
 The public class is :class:`django_api_errors.mixins.ConditionalRequestMixin`.
 """
+
+
+def ready() -> None:
+    """Plug the wing into the core (called by the app's ``AppConfig.ready``)."""
+    from django.core import checks
+
+    from django_api_errors.conditional.checks import check_weakened_etags
+
+    checks.register(check_weakened_etags)

@@ -1,7 +1,8 @@
 """Entity tags and the evaluation of HTTP preconditions (RFC 9110 §13).
 
-Pure functions of the request headers and the resource's current validators,
-so the order of evaluation (§13.2.2) is tested without a view or a database.
+Pure functions of the request headers and the resource's current validators
+(and of ``IF_MATCH_WEAKENED``), so the order of evaluation (§13.2.2) is tested
+without a view or a database.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from django.utils.http import parse_http_date_safe
 from rest_framework.utils.encoders import JSONEncoder
+
+from django_api_errors import conf
 
 ANY = "*"
 
@@ -72,6 +75,15 @@ def weak_match(tags: list[EntityTag], current: str) -> bool:
     return any(tag.opaque == current for tag in tags)
 
 
+def if_match_passes(tags: list[EntityTag], current: str) -> bool:
+    """``If-Match``'s strong comparison, or a weak one where ``IF_MATCH_WEAKENED`` says so.
+
+    The mixin's tags are all strong, so a ``W/"x"`` naming the current one
+    can only be that tag weakened on its way to the client by a compressor.
+    """
+    return strong_match(tags, current) or (conf.settings.IF_MATCH_WEAKENED and weak_match(tags, current))
+
+
 def version_tag(*parts: object) -> str:
     """An opaque tag for a version of a resource, without serializing it."""
     key = "\x1f".join(str(part) for part in parts).encode()
@@ -117,7 +129,7 @@ def evaluate(method: str, meta: Mapping[str, Any], etag: str, last_modified: int
     """
     if if_match := _header(meta, "HTTP_IF_MATCH"):
         tags = parse_etags(if_match)
-        if tags is None or (isinstance(tags, list) and not strong_match(tags, etag)):
+        if tags is None or (isinstance(tags, list) and not if_match_passes(tags, etag)):
             return Decision(Outcome.FAILED, "If-Match")
     elif last_modified is not None:
         since = _date(meta, "HTTP_IF_UNMODIFIED_SINCE")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
@@ -12,9 +11,8 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import CheckMessage, Warning
-from django.urls import URLResolver, get_resolver
 
-from django_api_errors.checks import dotted
+from django_api_errors.checks import dotted, view_classes
 from django_api_errors.throttling import _counting as counting
 
 # Cache backends a throttle cannot count in across processes, atomically.
@@ -26,24 +24,13 @@ UNFIT_CACHES: dict[type[BaseCache], str] = {
 }
 
 
-def _view_throttles(patterns: list[Any]) -> list[type]:
-    found: list[type] = []
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            found.extend(_view_throttles(entry.url_patterns))
-        else:
-            view_class = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
-            found.extend(getattr(view_class, "throttle_classes", None) or ())
-    return found
-
-
 def _throttle_classes() -> list[type]:
     from rest_framework.settings import api_settings
 
     configured: list[Any] = list(api_settings.DEFAULT_THROTTLE_CLASSES)  # imported classes
     classes: list[type] = [cls for cls in configured if isinstance(cls, type)]
-    with suppress(Exception):  # Django's own URL checks report a broken URLconf.
-        classes.extend(_view_throttles(get_resolver().url_patterns))
+    for view_class in view_classes():
+        classes.extend(getattr(view_class, "throttle_classes", None) or ())
     return list(dict.fromkeys(classes))
 
 
