@@ -35,6 +35,7 @@ from django_api_errors import _body, _logging, _requests, _sentry, conf
 from django_api_errors._requests import bind, set_header, unbind
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
+from django_api_errors.responses import cache_safe
 from django_api_errors.views import wants_html
 
 __all__ = ["ErrorMiddleware"]
@@ -159,8 +160,12 @@ class ErrorMiddleware:
             )
             set_header(request, redirect)
             return redirect
-        if _is_documented(response) or wants_html(request):
+        if _is_documented(response):
             return response
+        if wants_html(request):
+            # A person's page here is a JSON body for a client: caches must know (and
+            # Django's DEBUG pages, made without handler404, would not say).
+            return cache_safe(response)
         return self.rewrite(request, response)
 
     def rewrite(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

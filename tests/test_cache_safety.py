@@ -46,6 +46,23 @@ def test_a_browsers_html_page_is_not_stored_either(client):
     _cache_safe(response)
 
 
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/no/such/path/", 404),  # with DEBUG, Django's technical page, not handler404
+        ("post", "/plain/get-only/", 405),  # a page a view returned, rewritten for a JSON client
+        ("get", "/plain/raise/unexpected/", 500),
+    ],
+)
+def test_every_page_a_browser_gets_instead_of_json_is_not_stored(settings, debug, method, path, status):
+    settings.DEBUG = debug
+    response = getattr(Client(raise_request_exception=False), method)(path, HTTP_ACCEPT=BROWSER)
+    assert response.status_code == status
+    assert "json" not in response.get("Content-Type", "")
+    _cache_safe(response)
+
+
 @override_settings(API_ERRORS={"PROBLEM_DETAILS": True})
 def test_problem_details_are_not_stored(client):
     response = client.get("/drf/raise/drf_not_found/")
