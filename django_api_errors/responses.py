@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import force_str
 
@@ -17,6 +17,7 @@ from django_api_errors.problem_details import PROBLEM_JSON, build_problem_detail
 
 __all__ = ["build_body", "cache_safe", "error_uri", "minimal_response", "render"]
 
+_R = TypeVar("_R", bound=HttpResponseBase)
 _VARY = ("Accept", "Accept-Language")
 _CACHE_SAFE = (("Vary", ", ".join(_VARY)), ("Cache-Control", "no-store"))
 
@@ -75,7 +76,7 @@ def minimal_response(request: Any = None) -> HttpResponse:
     return response
 
 
-def cache_safe(response: HttpResponse) -> HttpResponse:
+def cache_safe(response: _R) -> _R:
     """Keep shared caches from storing an error or serving it in another format.
 
     404 and 405 are cacheable by default (RFC 9110 §15.1), and the body's
