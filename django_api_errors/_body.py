@@ -154,37 +154,34 @@ def _read_early(request: HttpRequest) -> Problem | None:
     if (
         request.content_type in _FORMS
         and _forms.undecodable(request, body, close)
-        and _forms.parsed_by_drf(_view(request))
+        and _forms.parsed_by_drf(_handler(request))
     ):
         return Problem.for_code("invalid_request", _forms.UNDECODABLE)
     return None
 
 
-def _view(request: HttpRequest) -> Any | None:
-    """The view the request goes to, or ``None`` where no route matches (its 404 follows)."""
+def _handler(request: HttpRequest) -> Any | None:
+    """The view that takes the request's method, or ``None`` where its 404 or 405 comes first.
+
+    A refusal of the body waits for these (RFC 9110 §13.2.1 orders preconditions the same way).
+    """
     try:
-        return resolve(request.path_info, getattr(request, "urlconf", None)).func
+        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
     except (Resolver404, Http404):
         return None
-
-
-def _takes_partial_put(request: HttpRequest) -> bool:
-    """Whether the view a ``PUT`` goes to says ``accepts_partial_put``.
-
-    A path with no view and a view class without ``PUT`` pass too: their 404 or 405 follows.
-    """
-    view = _view(request)
-    if view is None:
-        return True
-    # as_view() keeps its keyword arguments (view_initkwargs, DRF's initkwargs),
-    # the class (Django's view_class, DRF's cls) and a viewset's actions.
+    # as_view() keeps the class (Django's view_class, DRF's cls) and a viewset's actions.
     cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
-    actions = getattr(view, "actions", None)
-    if not ("put" in actions if isinstance(actions, dict) else cls is None or hasattr(cls, "put")):
-        return True
+    actions, method = getattr(view, "actions", None), (request.method or "").lower()
+    takes = method in actions if isinstance(actions, dict) else cls is None or hasattr(cls, method)
+    return view if takes else None
+
+
+def _takes_partial_put(view: Any) -> bool:
+    """Whether ``view`` says ``accepts_partial_put``, on itself, its class or ``as_view()``'s arguments."""
     kwargs = getattr(view, "view_initkwargs", None) or getattr(view, "initkwargs", None) or {}
     if "accepts_partial_put" in kwargs:
         return bool(kwargs["accepts_partial_put"])
+    cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
     return any(getattr(owner, "accepts_partial_put", False) for owner in (view, cls))
 
 
@@ -196,7 +193,9 @@ def _close_delimiter(request: HttpRequest) -> bytes | None:
     return b"--%s--" % boundary.encode() if boundary and boundary.isascii() else None
 
 
-def _refused_coding(description: Any) -> Problem:
+def _refused_coding(request: HttpRequest, description: Any) -> Problem | None:
+    if _handler(request) is None:
+        return None
     problem = Problem.for_code("invalid_content_type", description)
     problem.headers["Accept-Encoding"] = ", ".join(
         [*sorted(conf.settings.REQUEST_CONTENT_CODINGS), "identity"]
@@ -213,7 +212,7 @@ def _undecoded(request: HttpRequest) -> Problem | None:
     for name in coding.lower().split(","):
         name = name.strip()
         if name and name != "identity" and name not in accepted:
-            return _refused_coding(UNSUPPORTED_CODING)
+            return _refused_coding(request, UNSUPPORTED_CODING)
     return None
 
 
@@ -221,7 +220,7 @@ def _transfer_coded(request: HttpRequest) -> Problem | None:
     """415 for a body still in a transfer coding other than ``chunked`` (RFC 9112 §6.1)."""
     codings = request.META.get("HTTP_TRANSFER_ENCODING", "").lower().split(",")
     if any(name.strip() not in ("chunked", "identity", "") for name in codings):
-        return _refused_coding(UNSUPPORTED_TRANSFER_CODING)
+        return _refused_coding(request, UNSUPPORTED_TRANSFER_CODING)
     return None
 
 
@@ -232,8 +231,10 @@ def complete(request: HttpRequest) -> Problem | None:
     """
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
-    if "HTTP_CONTENT_RANGE" in request.META and request.method == "PUT" and not _takes_partial_put(request):
-        return Problem.for_code("invalid_request", PARTIAL_PUT)
+    if "HTTP_CONTENT_RANGE" in request.META and request.method == "PUT":
+        view = _handler(request)
+        if view is not None and not _takes_partial_put(view):
+            return Problem.for_code("invalid_request", PARTIAL_PUT)
     if not _unannounced(request):
         return _undecoded(request) or _read_early(request)
     refused = _transfer_coded(request)

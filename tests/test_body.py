@@ -21,8 +21,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("middleware_paths")
 CHUNKED = {"HTTP_TRANSFER_ENCODING": "chunked"}
 
 
-def _wsgi_request(body: bytes, *, terminated: bool, content_type: str = "application/json") -> WSGIRequest:
-    environ = RequestFactory().generic("POST", "/plain/echo/").environ
+def _wsgi_request(
+    body: bytes,
+    *,
+    terminated: bool,
+    content_type: str = "application/json",
+    method="POST",
+    path="/plain/echo/",
+) -> WSGIRequest:
+    environ = RequestFactory().generic(method, path).environ
     environ.pop("CONTENT_LENGTH", None)
     environ["CONTENT_TYPE"] = content_type
     environ.update(CHUNKED, **{"wsgi.input": io.BytesIO(body)})
@@ -457,6 +464,30 @@ def test_a_body_in_an_undecoded_content_coding_is_refused_with_415(kind, path):
     body = assert_error(response, 415, "invalid_content_type", headers=("Accept-Encoding",))
     assert response["Accept-Encoding"] == "identity"
     assert "Content-Encoding" in body["error_description"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/no/such/path/", 404),
+        ("put", "/drf/upload/", 405),  # an APIView without PUT
+        ("patch", "/plain/get-only/", 405),  # a Django view class without PATCH
+        ("post", "/drf/post-viewset", 308),  # APPEND_SLASH: the repeated request gets the 415
+    ],
+)
+def test_a_404_405_or_308_comes_before_a_refused_coding(client, method, path, status):
+    headers = {"Content-Encoding": "gzip"}
+    response = getattr(client, method)(
+        path, GZIPPED_FORM, "application/x-www-form-urlencoded", headers=headers
+    )
+    assert response.status_code == status, response.content
+    assert "Accept-Encoding" not in response
+    form = "application/x-www-form-urlencoded"
+    transfer = _wsgi_request(
+        GZIPPED_FORM, terminated=True, content_type=form, method=method.upper(), path=path
+    )
+    transfer.META["HTTP_TRANSFER_ENCODING"] = "gzip, chunked"
+    assert _body.complete(transfer) is None  # the same for a transfer coding
 
 
 @pytest.mark.parametrize(
