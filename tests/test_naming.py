@@ -270,6 +270,30 @@ def test_openapi_detail_schema_and_camel_example():
         ]
 
 
+CAMELIZE = "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields"
+
+
+def test_drf_spectacular_camelize_hook_leaves_the_error_schemas_as_sent(api_client):
+    # The hook camelizes every registered schema in place; error bodies stay snake_case
+    # (error_description, request_id), so a generated client would fail to read any error.
+    from drf_spectacular.settings import patched_settings
+
+    from tests.naming_views import CamelCreateView
+    from tests.schema_helpers import assert_examples_match, responses, schema_for
+
+    hooks = ["drf_spectacular.hooks.postprocess_schema_enums", CAMELIZE]
+    with patched_settings({"POSTPROCESSING_HOOKS": hooks}):
+        schema = schema_for(("camel/", CamelCreateView.as_view()))
+    components = schema["components"]["schemas"]
+    assert "firstName" in components["Profile"]["properties"]  # the hook ran on the view's own schema
+    assert {"error_description", "request_id"} <= set(components["ApiError"]["required"])
+    assert "retry_after" in components["ProblemDetails"]["properties"]
+    assert "requestId" not in str(components)
+    sent = api_client.post("/naming/camel/", {}, format="json").json()
+    assert set(components["ApiError"]["required"]) <= set(sent)
+    assert_examples_match(schema, responses(schema, "/camel/", "post")["400"])
+
+
 def test_what_is_read_from_djangorestframework_camel_case_is_still_there():
     # _naming reads these; a release that renames one fails here by name.
     from djangorestframework_camel_case import middleware, parser, render

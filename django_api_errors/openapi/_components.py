@@ -3,10 +3,19 @@
 Client generators turn each named schema into one type, so every operation
 refers to these by ``$ref`` (a ``oneOf`` where a status has several codes)
 instead of describing its errors inline.
+
+The server sends these members as named here, whatever the views' renderer
+does to their own bodies (djangorestframework-camel-case), so each schema is
+handed out as a copy: a postprocessing hook that rewrites the registry's
+schemas in place (drf-spectacular's ``camelize_serializer_fields``) then
+leaves the document's error schemas as they are.  Their enums are named
+components of their own, so that no hook needs to rewrite them either
+(``postprocess_schema_enums`` would otherwise name one).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.utils.encoding import force_str
@@ -20,7 +29,8 @@ ERROR = "ApiError"
 DETAIL = "ApiErrorDetail"
 PROBLEM = "ProblemDetails"
 CODE_ENUM = "ErrorCode"
-RESERVED = frozenset({ERROR, DETAIL, PROBLEM, CODE_ENUM})
+DETAIL_IN = "ApiErrorDetailIn"
+RESERVED = frozenset({ERROR, DETAIL, PROBLEM, CODE_ENUM, DETAIL_IN})
 
 REQUEST_ID_TEXT = _("The request's id, also in the X-Request-ID header.")
 
@@ -83,7 +93,7 @@ def component_name(code: str) -> str:
     return name if name not in RESERVED else f"{name}Code"
 
 
-def _detail_schema() -> dict[str, Any]:
+def _detail_schema(in_ref: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
         "description": force_str(_("One field error of the request.")),
@@ -96,7 +106,10 @@ def _detail_schema() -> dict[str, Any]:
             "code": _string(_("Machine-readable reason, e.g. required or max_length.")),
             "message": _string(_("Human-readable message.")),
             "pointer": _string(_("The field as a JSON Pointer (RFC 6901) into the request body.")),
-            "in": _string(_("Where the field was sent when not in the body, e.g. query."), enum=["query"]),
+            "in": {
+                "allOf": [in_ref],
+                "description": force_str(_("Where the field was sent when not in the body, e.g. query.")),
+            },
         },
         "required": ["field", "code", "message"],
     }
@@ -161,6 +174,18 @@ def _code_schema(code: str, error_ref: dict[str, Any], enum_ref: dict[str, Any])
     return schema
 
 
+class _AsSent(ResolvedComponent):
+    """A component whose schema each reader gets a copy of (see the module's docstring)."""
+
+    @property
+    def schema(self) -> Any:
+        return copy.deepcopy(self._schema)
+
+    @schema.setter
+    def schema(self, value: Any) -> None:
+        self._schema = value
+
+
 class Components:
     """The refs of the registered error schemas."""
 
@@ -168,7 +193,8 @@ class Components:
         self.registry = registry
         all_codes = sorted(codes.all_codes())
         code_ref = self._register(CODE_ENUM, {"type": "string", "enum": all_codes})
-        detail_ref = self._register(DETAIL, _detail_schema())
+        in_ref = self._register(DETAIL_IN, {"type": "string", "enum": ["query"]})
+        detail_ref = self._register(DETAIL, _detail_schema(in_ref))
         self.error = self._register(ERROR, _error_schema(code_ref, detail_ref))
         self.problem = self._register(PROBLEM, _problem_schema(code_ref, detail_ref))
         self.by_code: dict[str, dict[str, Any]] = {}
@@ -178,9 +204,7 @@ class Components:
             self.by_code[code] = self._register(name, _code_schema(code, self.error, enum_ref))
 
     def _register(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
-        component = ResolvedComponent(  # type: ignore[no-untyped-call]
-            name, ResolvedComponent.SCHEMA, schema=schema, object=name
-        )
+        component = _AsSent(name, ResolvedComponent.SCHEMA, schema=schema, object=name)  # type: ignore[no-untyped-call]
         self.registry.register_on_missing(component)
         return dict(component.ref)
 

@@ -292,9 +292,12 @@ def test_nullable_field_in_openapi_3_0_and_3_1():
 
     from django_api_errors.openapi._components import _detail_schema
 
-    assert _detail_schema()["properties"]["field"]["nullable"] is True
+    assert (
+        _detail_schema({"$ref": "#/components/schemas/ApiErrorDetailIn"})["properties"]["field"]["nullable"]
+        is True
+    )
     with patched_settings({"OAS_VERSION": "3.1.0"}):
-        field = _detail_schema()["properties"]["field"]
+        field = _detail_schema({"$ref": "#/components/schemas/ApiErrorDetailIn"})["properties"]["field"]
         assert field["type"] == ["string", "null"] and "nullable" not in field
         document = SchemaGenerator().get_schema(request=None, public=True)
         assert document["openapi"] == "3.1.0"
