@@ -230,7 +230,7 @@ def test_conditional_request_mixin_means_412_and_428(monkeypatch):
     assert get[412] == ["precondition_failed"] and 428 not in get
     post = _statuses(Conditional, "post", route="x/")
     assert post[412] == ["precondition_failed"] and 428 not in post
-    assert 412 not in _statuses(Conditional, "get")  # a list: no resource to compare
+    assert _statuses(Conditional, "get")[412] == ["precondition_failed"]  # a list's ETag is compared too
     assert 412 not in _statuses(Open, route="x/<int:item>/")
 
 

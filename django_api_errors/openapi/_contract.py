@@ -79,6 +79,12 @@ def parameters(
         found.append(_parameter("If-None-Match", ANY_ETAG))
         if contract.last_modified:
             found.append(_parameter("If-Modified-Since", HTTP_DATE))
+        found.append(_parameter("If-Match", ETAG_LIST))  # evaluated on reads too: 412
+        if contract.last_modified:
+            found.append(_parameter("If-Unmodified-Since", HTTP_DATE))
+    elif method == "POST" and not detail_route:
+        # Compared with the collection's ETag, the one a GET of this URL carries.
+        found += [_parameter("If-Match", ETAG_LIST), _parameter("If-None-Match", ETAG_LIST)]
     elif detail_route and method in inspection.WRITE_METHODS:
         found.append(_parameter("If-Match", ETAG_LIST, contract.if_match_required))
         if contract.last_modified:

@@ -228,8 +228,8 @@ def view_errors(view: Any, method: str, *, detail_route: bool, serializer: Any =
         found.add("conflict")
     if model is not None and method == "DELETE" and has_protected_relations(model):
         found.add("conflict")
-    if (detail_route or method in UNSAFE_METHODS) and _conditional(view):
-        # If-Match / If-Unmodified-Since fail with 412 on reads and writes alike;
+    if _conditional(view):
+        # If-Match / If-Unmodified-Since fail with 412 on reads (lists too) and writes alike;
         # a write without If-Match may be refused with 428.
         found.add("precondition_failed")
         if method in WRITE_METHODS:

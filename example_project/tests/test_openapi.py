@@ -143,11 +143,18 @@ def _parameters(schema, route, method):
 
 def test_conditional_requests(schema):
     read = schema["paths"]["/api/notes/{id}/"]["get"]
-    assert set(_parameters(schema, "/api/notes/{id}/", "get")) == {"If-None-Match", "If-Modified-Since"}
+    # A read evaluates If-Match and If-Unmodified-Since too (412), as the server does.
+    conditions = {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"}
+    assert set(_parameters(schema, "/api/notes/{id}/", "get")) == conditions
     assert set(read["responses"]["304"]["headers"]) == {"ETag", "Last-Modified", "Cache-Control"}
     assert "content" not in read["responses"]["304"]
     assert read["responses"]["200"]["headers"]["ETag"]["required"] is True
-    assert set(_parameters(schema, "/api/notes/", "get")) == {"If-None-Match"}  # a list has no date
+    assert set(_parameters(schema, "/api/notes/", "get")) == {
+        "If-None-Match",
+        "If-Match",
+    }  # a list has no date
+    # A POST's preconditions are compared with the collection's ETag.
+    assert set(_parameters(schema, "/api/notes/", "post")) == {"If-Match", "If-None-Match"}
     assert "304" in schema["paths"]["/api/notes/"]["get"]["responses"]
     for method in ("put", "patch", "delete"):
         optional = _parameters(schema, "/api/notes/{id}/", method)
@@ -158,7 +165,7 @@ def test_conditional_requests(schema):
     assert "ETag" in schema["paths"]["/api/notes/"]["post"]["responses"]["201"]["headers"]
     # Comments (an async viewset) have hashed ETags and no modification date.
     assert set(_parameters(schema, "/api/comments/{id}/", "patch")) == {"If-Match"}
-    assert set(_parameters(schema, "/api/comments/{id}/", "get")) == {"If-None-Match"}
+    assert set(_parameters(schema, "/api/comments/{id}/", "get")) == {"If-None-Match", "If-Match"}
     assert "304" in schema["paths"]["/api/comments/{id}/"]["get"]["responses"]
     assert not _parameters(schema, "/api/comment-refs/{ref}/", "get")  # not a conditional view
     assert "304" not in schema["paths"]["/api/comment-refs/{ref}/"]["get"]["responses"]
@@ -269,7 +276,7 @@ def test_async_list_is_documented_as_a_list(schema):
     assert ok["items"] == {"$ref": "#/components/schemas/Comment"}
     created = schema["paths"]["/api/comments/"]["post"]["responses"]
     assert "201" in created and "200" not in created
-    assert "412" not in _codes(schema, "/api/comments/", "get")  # no precondition on a list's GET
+    assert "412" in _codes(schema, "/api/comments/", "get")  # If-Match compared with the list's ETag
     assert "409" not in _codes(
         schema, "/api/comments/{id}/", "patch"
     )  # hashed ETags: locked rows lose no race
