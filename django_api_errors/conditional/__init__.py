@@ -8,6 +8,7 @@ def ready() -> None:
     """Plug the wing into the core (called by the app's ``AppConfig.ready``)."""
     from django.core import checks
 
-    from django_api_errors.conditional.checks import check_weakened_etags
+    from django_api_errors.conditional.checks import check_admin_versions, check_weakened_etags
 
     checks.register(check_weakened_etags)
+    checks.register(check_admin_versions)

@@ -34,6 +34,7 @@ from rest_framework.response import Response
 
 from django_api_errors import conf
 from django_api_errors.conditional import _db as db
+from django_api_errors.conditional import versions
 from django_api_errors.conditional._async import AsyncActions
 from django_api_errors.conditional.preconditions import (
     Decision,
@@ -216,6 +217,8 @@ class ConditionalRequestMixin(AsyncActions, _View):
         """Bump the version if it is still the one compared; 412 (or 409) if not."""
         field = self.etag_version_field
         if not field or db.bump_version(instance, field, alias):
+            if field:
+                versions.bumped(instance)  # the save that follows must not bump it again
             return  # without a version field, the row is locked
         now = db.stored_version(instance, field, alias)
         if now is None:
