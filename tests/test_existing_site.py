@@ -114,6 +114,20 @@ APP_FILES = {
         class ShopConfig(AppConfig):
             name = "shop"
             default_auto_field = "django.db.models.BigAutoField"
+
+            def ready(self):
+                from django_api_errors.mixins import track_versions
+
+                from shop.models import Product
+
+                track_versions(Product, "version")
+    """,
+    "shop/admin.py": """
+        from django.contrib import admin
+
+        from shop.models import Product
+
+        admin.site.register(Product)
     """,
     "shop/models.py": """
         from django.db import models
@@ -121,6 +135,7 @@ APP_FILES = {
 
         class Product(models.Model):
             name = models.CharField(max_length=50, unique=True)
+            version = models.PositiveIntegerField(default=1)
     """,
     "shop/migrations/__init__.py": "",
     "shop/views.py": f"""
@@ -130,6 +145,7 @@ APP_FILES = {
         from rest_framework.decorators import api_view, permission_classes
         from rest_framework.response import Response
 
+        from django_api_errors.mixins import ConditionalRequestMixin
         from django_api_errors.ratelimit import ratelimit
         from django_api_errors.serializers import StrictFieldsMixin
         from shop.models import Product
@@ -144,6 +160,12 @@ APP_FILES = {
         class ProductViewSet(viewsets.ModelViewSet):
             queryset = Product.objects.order_by("id")
             serializer_class = ProductSerializer
+
+
+        class VersionedProductViewSet(ConditionalRequestMixin, viewsets.ModelViewSet):
+            queryset = Product.objects.order_by("id")
+            serializer_class = ProductSerializer
+            etag_version_field = "version"
 
 
         @api_view(["GET"])
@@ -189,6 +211,7 @@ APP_FILES = {
 
         router = DefaultRouter()
         router.register("products", views.ProductViewSet)
+        router.register("versioned-products", views.VersionedProductViewSet, basename="versioned")
         urlpatterns = [
             path("private/", views.private),
             path("boom/", views.boom),
@@ -386,6 +409,31 @@ def staff_session(url: str) -> requests.Session:
     )
     assert response.status_code == 200 and "sessionid" in browser.cookies, response.text[:500]
     return browser
+
+
+def test_an_admin_save_changes_the_etag_so_an_old_if_match_cannot_overwrite_it(
+    server: tuple[str, bool],
+) -> None:
+    url, _ = server
+    api, created, _ = new_product(url, "lamp")
+    path = f"{url}/api/versioned-products/{created['id']}/"
+    tag = api.get(path, timeout=10).headers["ETag"]
+    # The admin's change form, as a person submits it.
+    staff = staff_session(url)
+    change = f"{url}/admin/shop/product/{created['id']}/change/"
+    staff.get(change, timeout=10)
+    form = {
+        "name": f"{created['name']}-admin",
+        "version": "1",
+        "csrfmiddlewaretoken": staff.cookies["csrftoken"],
+    }
+    saved = staff.post(change, data=form, headers={"Referer": change}, timeout=10)
+    assert saved.status_code == 200 and "was changed successfully" in saved.text, saved.text[:500]
+    # Without track_versions: 304 here, and the PUT answered 200 and undid the admin's name.
+    assert api.get(path, headers={"If-None-Match": tag}, timeout=10).status_code == 200
+    put = api.put(path, json={"name": f"{created['name']}-api"}, headers={"If-Match": tag}, timeout=10)
+    documented(put, 412, "precondition_failed")
+    assert api.get(path, timeout=10).json()["name"] == f"{created['name']}-admin"
 
 
 def test_api_client_gets_json_from_the_admin_404_and_csrf_failure(server: tuple[str, bool]) -> None:

@@ -20,7 +20,7 @@ def check_weakened_etags(**kwargs: Any) -> list[CheckMessage]:
         return []
     from django_api_errors.conditional.mixins import ConditionalRequestMixin
 
-    views = [view for view in view_classes() if issubclass(view, ConditionalRequestMixin)]
+    views = [view for view in dict.fromkeys(view_classes()) if issubclass(view, ConditionalRequestMixin)]
     if not views:
         return []
     more = f" (and {len(views) - 1} more views)" if len(views) > 1 else ""
@@ -54,7 +54,7 @@ def check_admin_versions(**kwargs: Any) -> list[CheckMessage]:
     if site is None:
         return []
     untracked: dict[tuple[Any, str], list[type]] = {}  # (model, field): the views serving it
-    for view in view_classes():
+    for view in dict.fromkeys(view_classes()):  # a router's routes share their class
         field = getattr(view, "etag_version_field", None)
         model = getattr(getattr(view, "queryset", None), "model", None)
         if issubclass(view, ConditionalRequestMixin) and field and model and site.is_registered(model):
