@@ -17,6 +17,10 @@ names the coding.  So is a body whose ``Transfer-Encoding`` names a coding
 besides ``chunked`` (gunicorn takes ``gzip, chunked``, removes the chunking
 and hands the application the compressed bytes).
 
+A ``POST`` naming another method in ``X-HTTP-Method-Override`` (or
+``X-HTTP-Method``, ``X-Method-Override``) would be taken as a ``POST``: a
+``DELETE`` tunnelled through it creates a row.  It is refused with 400.
+
 A ``PUT`` with ``Content-Range`` sends part of a representation; a view that
 does not know it stores the part as the whole (an upload truncated to its
 first chunk, with 200).  It is refused with 400 (RFC 9110 §14.5) unless the
@@ -64,7 +68,10 @@ UNSUPPORTED_TRANSFER_CODING = _(
     "The request body's Transfer-Encoding is not supported: send it chunked or with a Content-Length, "
     "compressed only in a Content-Encoding listed in Accept-Encoding."
 )
+OVERRIDDEN = _("This API does not take a method from a header: send the request with the method it names.")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Headers some clients send to tunnel a method through POST; Django and DRF ignore them.
+_OVERRIDES = ("HTTP_X_HTTP_METHOD_OVERRIDE", "HTTP_X_HTTP_METHOD", "HTTP_X_METHOD_OVERRIDE")
 _FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
@@ -185,6 +192,15 @@ def _takes_partial_put(view: Any) -> bool:
     return any(getattr(owner, "accepts_partial_put", False) for owner in (view, cls))
 
 
+def _overridden(request: HttpRequest) -> bool:
+    """Whether a ``POST`` asks, in a header, to be taken as another method (a ``DELETE`` created a row)."""
+    meta = request.META
+    for key in _OVERRIDES:
+        if key in meta and meta[key].strip().upper() not in ("", "POST"):
+            return _handler(request) is not None  # a 404 or 405 comes first
+    return False
+
+
 def _close_delimiter(request: HttpRequest) -> bytes | None:
     """``--boundary--`` for a multipart body; ``None`` for others and bad boundaries (Django's to refuse)."""
     if request.content_type != "multipart/form-data":
@@ -231,6 +247,8 @@ def complete(request: HttpRequest) -> Problem | None:
     """
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
+    if request.method == "POST" and _overridden(request):
+        return Problem.for_code("invalid_request", OVERRIDDEN)
     if "HTTP_CONTENT_RANGE" in request.META and request.method == "PUT":
         view = _handler(request)
         if view is not None and not _takes_partial_put(view):

@@ -540,6 +540,13 @@ def test_a_compressed_form_or_a_partial_put_is_refused_not_applied(
     part = api.put(product, json=first, headers={"Content-Range": "bytes 0-29/60"}, timeout=10)
     assert "Content-Range" in documented(part, 400, "invalid_request")["error_description"]
     assert api.get(product, timeout=10).json() == created
+    # A DELETE tunnelled through POST, which the viewset would take as a create (201).
+    listing = f"{url}/api/products/"
+    before = api.get(listing, timeout=10).json()["count"]
+    tunnel = {"X-HTTP-Method-Override": "DELETE"}
+    sent = api.post(listing, json={"name": f"{created['name']}-tunnel"}, headers=tunnel, timeout=10)
+    documented(sent, 400, "invalid_request")
+    assert api.get(listing, timeout=10).json()["count"] == before
     # A patch document the view has no parser for: what it takes, in Accept-Patch (RFC 5789 §2.2).
     merge = {"Content-Type": "application/merge-patch+json"}
     sent = api.patch(product, data=b'{"name": "renamed"}', headers=merge, timeout=10)
