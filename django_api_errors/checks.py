@@ -29,17 +29,19 @@ def dotted(value: Any) -> str:
     return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
 
 
-def view_classes(patterns: list[Any] | None = None) -> list[type]:
+def view_classes() -> list[type]:
     """The classes of the views the URLconf routes to (DRF's ``cls``, Django's ``view_class``)."""
-    if patterns is None:
-        try:
-            patterns = get_resolver().url_patterns
-        except Exception:  # Django's own URL checks report a broken URLconf.
-            return []
+    try:
+        return _view_classes(get_resolver().url_patterns)
+    except Exception:  # an included URLconf too: Django's own URL checks report a broken one.
+        return []
+
+
+def _view_classes(patterns: list[Any]) -> list[type]:
     found: list[type] = []
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            found.extend(view_classes(entry.url_patterns))
+            found.extend(_view_classes(entry.url_patterns))
         else:
             view_class = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
             if isinstance(view_class, type):

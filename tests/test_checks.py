@@ -126,3 +126,15 @@ def _run_check():
     from django.core.checks import run_checks
 
     return run_checks()
+
+
+def test_a_broken_included_urlconf_is_left_to_djangos_own_checks(settings, tmp_path, monkeypatch):
+    # The app's URL walks must not crash `manage.py check` where Django reports the URLconf itself.
+    (tmp_path / "broken_included.py").write_text("raise ImportError('no such module')\n")
+    (tmp_path / "broken_root.py").write_text(  # a resolver that imports its module when first walked
+        "from django.urls.resolvers import RoutePattern, URLResolver\n"
+        "urlpatterns = [URLResolver(RoutePattern('x/'), 'broken_included')]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.ROOT_URLCONF = "broken_root"
+    assert checks.view_classes() == []
