@@ -35,7 +35,8 @@ bodies are checked once read: shorter than ``Content-Length``, or multipart
 without CRLF and its closing boundary (RFC 2046 §5.1.1), is a 400.  A larger
 body, left to stream, fails when it runs dry, or, multipart, when it ends
 without that boundary.  A small form going to a DRF view whose text is not
-in its charset is a 400 too (:mod:`._forms`).
+in its charset, or JSON escaping half a surrogate pair, is a 400 too
+(:mod:`._text`).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from django.http import Http404, HttpRequest, UnreadablePostError
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-from django_api_errors import _forms, conf
+from django_api_errors import _text, conf
 from django_api_errors._stream import Whole
 from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED
 from django_api_errors.problem import Problem
@@ -143,7 +144,9 @@ def _read_early(request: HttpRequest) -> Problem | None:
     if length <= 0:
         return None
     limit, files = settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE
-    close = _close_delimiter(request)
+    # A body in a coding of REQUEST_CONTENT_CODINGS is decoded after us: only its length can be checked.
+    encoded = request.META.get("HTTP_CONTENT_ENCODING", "").strip().lower() not in ("", "identity")
+    close = None if encoded else _close_delimiter(request)
     if length > (files if limit is None else min(limit, files)):
         if close or isinstance(request, WSGIRequest):
             # Django's private stream, as in _open_wsgi_input.
@@ -155,16 +158,24 @@ def _read_early(request: HttpRequest) -> Problem | None:
         body = b""
     if len(body) < length:
         return Problem.for_code("invalid_request", INCOMPLETE)
+    if encoded:
+        return None
     # The close delimiter is near the end.
     if close and not body.startswith(close) and body.rfind(b"\r\n" + close) < 0:
         return Problem.for_code("invalid_request", UNCLOSED)
-    if (
-        request.content_type in _FORMS
-        and _forms.undecodable(request, body, close)
-        and _forms.parsed_by_drf(_handler(request))
-    ):
-        return Problem.for_code("invalid_request", _forms.UNDECODABLE)
-    return None
+    return _not_text(request, body, close)
+
+
+def _not_text(request: HttpRequest, body: bytes, close: bytes | None) -> Problem | None:
+    """400 for a form or JSON body going to a DRF view whose text DRF would mangle or not store."""
+    content_type = request.content_type or ""
+    if content_type in _FORMS and _text.undecodable(request, body, close):
+        problem = Problem.for_code("invalid_request", _text.UNDECODABLE)
+    elif _text.is_json(content_type) and (found := _text.lone_surrogates(body)):
+        problem = Problem.for_code("invalid_request", details=found)
+    else:
+        return None
+    return problem if _text.parsed_by_drf(_handler(request)) else None
 
 
 def _handler(request: HttpRequest) -> Any | None:
@@ -273,4 +284,4 @@ def complete(request: HttpRequest) -> Problem | None:
     if limit is not None and len(body) > limit:
         return Problem.for_status(413, TOO_BIG)
     request.META["CONTENT_LENGTH"] = str(len(body))
-    return _undecoded(request)
+    return _undecoded(request) or _read_early(request)

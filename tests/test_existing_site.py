@@ -136,6 +136,7 @@ APP_FILES = {
         class Product(models.Model):
             name = models.CharField(max_length=50, unique=True)
             version = models.PositiveIntegerField(default=1)
+            tags = models.JSONField(default=list, blank=True)
     """,
     "shop/migrations/__init__.py": "",
     "shop/views.py": f"""
@@ -154,7 +155,7 @@ APP_FILES = {
         class ProductSerializer(serializers.ModelSerializer):
             class Meta:
                 model = Product
-                fields = ["id", "name"]
+                fields = ["id", "name", "tags"]
 
 
         class ProductViewSet(viewsets.ModelViewSet):
@@ -570,6 +571,28 @@ def test_form_text_not_in_its_charset_is_refused_not_stored_as_replacement_chara
     sent = api.patch(product, data=b"name=" + renamed, headers=latin, timeout=10)
     assert sent.status_code == 200, sent.text
     assert api.get(product, timeout=10).json()["name"] == f"{created['name']}-café"
+
+
+def test_json_with_half_an_emoji_is_refused_not_stored_then_failed(server: tuple[str, bool]) -> None:
+    url, _ = server
+    api, created, path = new_product(url, "emoji")
+    product, listing = f"{url}{path}", f"{url}/api/products/"
+    count = api.get(listing, timeout=10).json()["count"]
+    # What JSON.stringify sends for "\U0001f600".slice(0, 1): the JSONField took it, then the 201 failed.
+    cut = b'{"name": "%s-cut", "tags": ["smile \\ud83d"]}' % created["name"].encode()
+    json_type = {"Content-Type": "application/json"}
+    for method, where in (("post", listing), ("patch", product)):
+        sent = getattr(api, method)(where, data=cut, headers=json_type, timeout=10)
+        details = documented(sent, 400, "invalid_request")["details"]
+        assert [(item["pointer"], item["code"]) for item in details] == [
+            ("/tags/0", "surrogate_characters_not_allowed")
+        ]
+    assert api.get(listing, timeout=10).json()["count"] == count
+    assert api.get(product, timeout=10).json() == created
+    whole = cut.replace(b"\\ud83d", b"\\ud83d\\ude00")
+    sent = api.patch(product, data=whole, headers=json_type, timeout=10)
+    assert sent.status_code == 200, sent.text
+    assert api.get(product, timeout=10).json()["tags"] == ["smile \U0001f600"]
 
 
 def _sent_cut_short(url: str, path: str, body: bytes, content_type: str) -> bytes:

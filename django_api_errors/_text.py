@@ -1,0 +1,125 @@
+"""Body text a parser would mangle, or a view could not store: refused before the view.
+
+Forms.  Django decodes the names and values of a form
+(``application/x-www-form-urlencoded``, and the fields of a multipart body)
+in the request's charset, putting U+FFFD in place of bytes that are not text
+in it.  A client that sends Latin-1 bytes without saying so (``name=caf%E9``)
+would have ``caf\ufffd`` stored and a 2xx, where the same mistake in JSON is
+a 400.
+
+JSON.  An escape of half a surrogate pair (``"\ud83d"``, what JavaScript's
+``JSON.stringify`` sends for an emoji cut in two by ``slice``) is valid JSON
+but not text (RFC 8259 §8.2; I-JSON, RFC 7493 §2.1, forbids it).  Python's
+parser takes it, and the view's save or DRF's renderer then fails to encode
+it: a 500 for the client's mistake, after whatever the view wrote first.
+
+Both are asked about small bodies, which are read before the view
+(``_body._read_early``), going to DRF views: DRF's parsers decode as above,
+while a plain Django view may read the bytes and decode them itself (a PayPal
+IPN handler reads the charset from a field of the form).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from rest_framework.validators import ProhibitSurrogateCharactersValidator as _SURROGATES
+from rest_framework.views import APIView
+
+from django_api_errors.problem import Details
+
+UNDECODABLE = _(
+    "The form's field names or values are not text in its charset: say the charset the client used "
+    "in Content-Type (charset=...)."
+)
+# A JSON escape: a surrogate pair, a lone half of one (group 1), or any other.
+_ESCAPE = re.compile(
+    rb"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(u[dD][89a-fA-F])|.)", re.DOTALL
+)
+
+
+def _texts(request: HttpRequest, body: bytes, close: bytes | None) -> list[bytes]:
+    """The bytes Django decodes as text: a whole urlencoded form, a multipart body's non-file parts."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        return [unquote_to_bytes(body)]  # "&", "=" and "+" are ASCII: whole decodes iff each part does
+    if close is None:
+        return []
+    # Split on CRLF and the delimiter; the first piece is a preamble unless the
+    # body starts with the delimiter, the one after the close delimiter an epilogue.
+    pieces = (b"\r\n" + body).split(b"\r\n" + close[:-2])[1:]
+    return [
+        piece
+        for piece in pieces
+        if not piece.startswith(b"--") and b"filename" not in piece.partition(b"\r\n\r\n")[0]
+    ]
+
+
+def undecodable(request: HttpRequest, body: bytes, close: bytes | None) -> bool:
+    """Whether a form's names or values are not text in the request's charset."""
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    try:
+        for text in _texts(request, body, close):
+            text.decode(encoding)
+    except UnicodeDecodeError:
+        return True
+    except LookupError:  # a charset that names no text codec: Django's to answer
+        return False
+    return False
+
+
+def lone_surrogates(body: bytes) -> Details:
+    """An entry for each string (or name) of a JSON body holding half a surrogate pair alone.
+
+    DRF's ``CharField`` refuses these with the same code and message; its
+    ``JSONField``, ``DictField`` names and a view reading ``request.data`` do not.
+    """
+    if b"\\ud" not in body and b"\\uD" not in body:
+        return []  # nearly every body: one search, no parse
+    if not any(escape.group(1) for escape in _ESCAPE.finditer(body)):
+        return []  # whole pairs only (ensure_ascii clients escape every emoji)
+    try:
+        data = json.loads(body)
+    except ValueError:  # DRF's to refuse
+        return []
+    out: Details = []
+    _find(data, None, "", out)
+    return out
+
+
+def _find(value: Any, path: str | None, pointer: str, out: Details) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _surrogate(key) is not None:
+                _find(key, path, pointer, out)  # the name itself, at its object: it cannot be echoed
+                continue
+            field = f"{path}.{key}" if path else key
+            _find(item, field, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}", out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find(item, f"{path}.{index}" if path else str(index), f"{pointer}/{index}", out)
+    elif isinstance(value, str):
+        char = _surrogate(value)
+        if char is not None:
+            message = str(_SURROGATES.message).format(code_point=ord(char))
+            out.append({"field": path, "pointer": pointer, "code": _SURROGATES.code, "message": message})
+
+
+def _surrogate(text: str) -> str | None:
+    return next((char for char in text if "\ud800" <= char <= "\udfff"), None)
+
+
+def is_json(content_type: str) -> bool:
+    """``application/json`` and its structured-syntax kin (``application/problem+json``, RFC 6839)."""
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+def parsed_by_drf(view: Any) -> bool:
+    """Whether ``view`` is a DRF view (``as_view()`` and ``@api_view`` keep the class as ``cls``)."""
+    cls = getattr(view, "cls", None)
+    return isinstance(cls, type) and issubclass(cls, APIView)
