@@ -54,8 +54,8 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from django_api_errors import _text, conf
-from django_api_errors._stream import Whole
-from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED
+from django_api_errors._stream import Framed, Whole
+from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED, Incomplete
 from django_api_errors.problem import Problem
 
 LENGTH_REQUIRED = _("Send the request body with a Content-Length header.")
@@ -78,10 +78,12 @@ _FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 def _unannounced(request: HttpRequest) -> bool:
     meta = request.META
-    if meta.get("CONTENT_LENGTH"):
-        return False
+    # Chunked framing overrides a Content-Length sent with it (RFC 9112 §6.3);
+    # h11 (uvicorn) takes both, and DRF would read the 0 and nothing.
     if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
         return True
+    if meta.get("CONTENT_LENGTH"):
+        return False
     # HTTP/2 and HTTP/3 carry bodies without either header; only ASGI sees them.
     return isinstance(request, ASGIRequest)
 
@@ -93,7 +95,8 @@ def _open_wsgi_input(request: Any, limit: int | None) -> bool:
         return False
     # WSGIRequest built its stream for a length of 0; the stream is private,
     # and tests/test_body.py fails by name if Django renames it.
-    request._stream = LimitedStream(environ["wsgi.input"], (limit + 1) if limit is not None else 2**63)
+    stream: Any = Framed(environ["wsgi.input"])  # LimitedStream calls read and readline
+    request._stream = LimitedStream(stream, (limit + 1) if limit is not None else 2**63)
     return True
 
 
@@ -117,6 +120,8 @@ def _spool(request: Any) -> Problem | None:
                 chunk = stream.read(2**16)
             except OSError:  # the client went away mid-body; a full disk (write) stays a 500
                 return Problem.for_code("invalid_request", INCOMPLETE)
+            except Incomplete as exc:  # Unframed
+                return Problem.for_code("invalid_request", exc.description)
             if not chunk:
                 break
             spooled.write(chunk)
@@ -281,6 +286,8 @@ def complete(request: HttpRequest) -> Problem | None:
         return Problem.for_status(413, TOO_BIG)
     except UnreadablePostError:
         return Problem.for_code("invalid_request", INCOMPLETE)
+    except Incomplete as exc:  # Unframed
+        return Problem.for_code("invalid_request", exc.description)
     if limit is not None and len(body) > limit:
         return Problem.for_status(413, TOO_BIG)
     request.META["CONTENT_LENGTH"] = str(len(body))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django_api_errors.classify import INCOMPLETE, UNCLOSED, Incomplete, Unclosed
+from django_api_errors.classify import INCOMPLETE, UNCLOSED, UNFRAMED, Incomplete, Unclosed, Unframed
 
 
 class Whole(io.IOBase):
@@ -61,3 +61,31 @@ class Whole(io.IOBase):
     def close(self) -> None:
         self._stream.close()
         super().close()
+
+
+class Framed:
+    """A WSGI server's de-chunked input, whose framing errors become :class:`Unframed`.
+
+    gunicorn raises its own exceptions (``InvalidChunkSize``, ...) from
+    ``wsgi.input`` on a malformed chunked body; neither ``OSError`` nor
+    Django's, they would reach the client as a 500 (with ``DEBUG``, Django's
+    page).  ``OSError`` (the client went away) is left as it is.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        return self._guarded(self._stream.read, size)
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        return self._guarded(self._stream.readline, size)
+
+    @staticmethod
+    def _guarded(read: Any, size: int | None) -> bytes:
+        try:
+            return bytes(read(size))
+        except OSError:
+            raise
+        except Exception as exc:  # whatever the server calls its parse errors
+            raise Unframed(str(UNFRAMED)) from exc

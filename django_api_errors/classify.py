@@ -34,6 +34,9 @@ __all__ = ["challenge", "classify", "register_refusal"]
 TOO_BIG = _("The request body is larger than the server accepts.")
 INCOMPLETE = _("The request body ended before the length its Content-Length header announced.")
 UNCLOSED = _("The multipart body does not end with CRLF and the closing boundary its Content-Type names.")
+UNFRAMED = _(
+    "The request body's chunked framing is malformed: send it in chunks as RFC 9112 §7.1 frames them."
+)
 UNIQUE = _("A resource with the same unique values already exists.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
@@ -62,6 +65,12 @@ class Unclosed(Incomplete):
     """A streamed multipart body that ended without its closing delimiter."""
 
     description = UNCLOSED
+
+
+class Unframed(Incomplete):
+    """A chunked body the server could not de-chunk (a bad chunk size, a missing CRLF)."""
+
+    description = UNFRAMED
 
 
 Refusal = Callable[[drf.APIException, Any], "Problem | None"]

@@ -11,6 +11,7 @@ from asgiref.sync import async_to_sync
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
 from django.test import AsyncClient, Client, RequestFactory, override_settings
+from gunicorn.http.errors import InvalidChunkSize
 
 from django_api_errors import _body, _stream
 from django_api_errors.classify import Incomplete, Unclosed
@@ -141,6 +142,60 @@ def test_asgi_reads_a_body_without_content_length():
     assert _body.complete(request) is None
     assert request.META["CONTENT_LENGTH"] == "18"
     assert json.loads(request.body) == {"title": "async"}
+
+
+@pytest.mark.parametrize("length", [b"0", b"5", b"100"])
+def test_chunked_framing_overrides_a_content_length_sent_with_it(length):
+    # h11 (uvicorn) frames such a body as chunked (RFC 9112 §6.3) and passes
+    # both headers on; DRF read the 0 and answered 200 having changed nothing.
+    scope = {
+        "type": "http",
+        "method": "PATCH",
+        "path": "/drf/echo/",
+        "query_string": b"",
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", length),
+            (b"transfer-encoding", b"chunked"),
+        ],
+    }
+    request = ASGIRequest(scope, io.BytesIO(b'{"title": "async"}'))
+    assert _body.complete(request) is None
+    assert request.META["CONTENT_LENGTH"] == "18"
+    assert json.loads(request.body) == {"title": "async"}
+    wsgi = _wsgi_request(b'{"title": "wsgi"}', terminated=True)
+    wsgi.META["CONTENT_LENGTH"] = length.decode()
+    assert _body.complete(wsgi) is None and json.loads(wsgi.body) == {"title": "wsgi"}
+
+
+class _BadChunks(io.BytesIO):
+    """gunicorn's wsgi.input on a malformed chunked body: its own exception, not an OSError."""
+
+    def read(self, size=-1):
+        raise InvalidChunkSize(b"+12")
+
+    readline = read
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data; boundary=b1"])
+def test_a_chunked_body_the_server_cannot_dechunk_is_a_400(client, content_type):
+    request = _wsgi_request(b"", terminated=True, content_type=content_type)
+    request.environ["wsgi.input"] = _BadChunks()
+    problem = _body.complete(request)
+    assert (problem.status, problem.code) == (400, "invalid_request")
+    assert "chunked framing" in str(problem.description)
+    # A client that went away is still told so.
+    gone = _wsgi_request(b"", terminated=True, content_type=content_type)
+    gone.environ["wsgi.input"] = io.BufferedReader(_Gone())
+    assert "ended before" in str(_body.complete(gone).description)
+
+
+class _Gone(io.RawIOBase):
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        raise ConnectionResetError
 
 
 def _asgi_request(body: bytes, content_type: str) -> ASGIRequest:
