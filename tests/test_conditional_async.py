@@ -237,6 +237,28 @@ def test_if_match_on_a_post_is_compared_with_the_collections_etag(note, kind):
     assert send(kind, "post", collection, {"title": "Any"}, IF_NONE_MATCH="*").status_code == 412
 
 
+@pytest.mark.parametrize("validator", VALIDATORS)
+@pytest.mark.parametrize("empty", ["", " ", "\t"])
+def test_an_empty_if_match_matches_nothing(note, validator, empty):
+    # An empty list names no current tag (RFC 9110 §13.1.1).  Taken as no
+    # header, it let "If-Match: ${etag}" with the variable unset write, and
+    # delete, unconditionally.
+    detail = prefix("sync", validator) + f"{note.pk}/"
+    for method, data in WRITES:
+        sync = send("sync", method, detail, data, IF_MATCH=empty)
+        assert sync.status_code == 412 and sync.json()["error"] == "precondition_failed", sync.content
+        _same_answer(
+            sync, send("async", method, prefix("async", validator) + f"{note.pk}/", data, IF_MATCH=empty)
+        )
+    for kind in ("sync", "async"):
+        created = send(kind, "post", prefix(kind, validator), {"title": "Empty"}, IF_MATCH=empty)
+        assert created.status_code == 412
+        assert send(kind, "get", prefix(kind, validator) + f"{note.pk}/", IF_MATCH=empty).status_code == 412
+    assert list(Note.objects.values_list("pk", flat=True)) == [note.pk]  # none created, none deleted
+    note.refresh_from_db()
+    assert (note.title, note.version) == ("Open", 1)
+
+
 def test_create_without_a_model_instance_has_no_etag():
     response = send("sync", "post", "/conditional/echo/", {"text": "hi"})
     assert response.status_code == 201

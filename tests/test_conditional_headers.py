@@ -83,7 +83,9 @@ def _decide(method="GET", last_modified=T, **headers):
         ("GET", {"if_none_match": "garbage"}, Outcome.PROCEED, "If-None-Match"),
         ("PATCH", {"if_none_match": "garbage"}, Outcome.FAILED, "If-None-Match"),
         ("PATCH", {"if_none_match": "*"}, Outcome.FAILED, "If-None-Match"),
-        ("GET", {"if_match": "  "}, Outcome.PROCEED, ""),
+        # An empty list of tags matches none (RFC 9110 §5.6.1.2, §13.1.1).
+        ("GET", {"if_match": "  "}, Outcome.FAILED, "If-Match"),
+        ("PUT", {"if_match": ""}, Outcome.FAILED, "If-Match"),
     ],
 )
 def test_order_of_evaluation(method, headers, outcome, header):
@@ -100,6 +102,8 @@ def test_what_names_a_state():
     assert names_a_version({"HTTP_IF_MATCH": '"a"'})
     assert not names_a_version({"HTTP_IF_MATCH": "*"})
     assert not names_a_version({})
+    assert not names_a_version({"HTTP_IF_MATCH": ""})
+    assert not asserts_state({"HTTP_IF_MATCH": "", "HTTP_IF_UNMODIFIED_SINCE": AT}, has_last_modified=True)
     assert asserts_state({"HTTP_IF_UNMODIFIED_SINCE": AT}, has_last_modified=True)
     assert not asserts_state({"HTTP_IF_UNMODIFIED_SINCE": AT}, has_last_modified=False)
     assert not asserts_state({"HTTP_IF_MATCH": "*", "HTTP_IF_UNMODIFIED_SINCE": AT}, has_last_modified=True)

@@ -127,8 +127,10 @@ def evaluate(method: str, meta: Mapping[str, Any], etag: str, last_modified: int
     ``last_modified`` its modification time in whole seconds, if it has one.
     Follows the order of RFC 9110 §13.2.2.
     """
-    if if_match := _header(meta, "HTTP_IF_MATCH"):
-        tags = parse_etags(if_match)
+    if "HTTP_IF_MATCH" in meta:
+        # Empty, it lists no tag and matches nothing (RFC 9110 §13.1.1): a client
+        # that sent "If-Match: ${etag}" with no tag must not write unconditionally.
+        tags = parse_etags(_header(meta, "HTTP_IF_MATCH"))
         if tags is None or (isinstance(tags, list) and not if_match_passes(tags, etag)):
             return Decision(Outcome.FAILED, "If-Match")
     elif last_modified is not None:
@@ -152,8 +154,8 @@ def evaluate(method: str, meta: Mapping[str, Any], etag: str, last_modified: int
 
 def is_conditional(meta: Mapping[str, Any]) -> bool:
     """Whether the request carries any precondition header."""
-    keys = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
-    return any(_header(meta, key) for key in keys)
+    keys = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+    return "HTTP_IF_MATCH" in meta or any(_header(meta, key) for key in keys)
 
 
 def names_a_version(meta: Mapping[str, Any]) -> bool:
@@ -163,6 +165,6 @@ def names_a_version(meta: Mapping[str, Any]) -> bool:
 
 def asserts_state(meta: Mapping[str, Any], has_last_modified: bool) -> bool:
     """Whether the request named the state it expects: a tag, or a date that counts."""
-    if _header(meta, "HTTP_IF_MATCH"):
+    if "HTTP_IF_MATCH" in meta:
         return names_a_version(meta)
     return has_last_modified and _date(meta, "HTTP_IF_UNMODIFIED_SINCE") is not None
