@@ -38,6 +38,7 @@ UNDECODABLE = _(
     "The form's field names or values are not text in its charset: say the charset the client used "
     "in Content-Type (charset=...)."
 )
+URLENCODED = "application/x-www-form-urlencoded"
 # A JSON escape: a surrogate pair, a lone half of one (group 1), or any other.
 _ESCAPE = re.compile(
     rb"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(u[dD][89a-fA-F])|.)", re.DOTALL
@@ -46,7 +47,7 @@ _ESCAPE = re.compile(
 
 def _texts(request: HttpRequest, body: bytes, close: bytes | None) -> list[bytes]:
     """The bytes Django decodes as text: a whole urlencoded form, a multipart body's non-file parts."""
-    if request.content_type == "application/x-www-form-urlencoded":
+    if request.content_type == URLENCODED:
         return [unquote_to_bytes(body)]  # "&", "=" and "+" are ASCII: whole decodes iff each part does
     if close is None:
         return []
@@ -64,6 +65,10 @@ def undecodable(request: HttpRequest, body: bytes, close: bytes | None) -> bool:
     """Whether a form's names or values are not text in the request's charset."""
     encoding = request.encoding or settings.DEFAULT_CHARSET
     try:
+        if request.content_type == URLENCODED and "=&".encode(encoding) != b"=&":
+            # Not ASCII-compatible (UTF-16, EBCDIC): Django decodes the whole
+            # urlencoded body in it before splitting, so no field survives.
+            return True
         for text in _texts(request, body, close):
             text.decode(encoding)
     except UnicodeDecodeError:

@@ -58,6 +58,10 @@ def _post(kind: str, path: str, body: bytes, content_type: str):
         (_multipart(BINARY_FILE, _field(b"title", b"caf\xe9")), MULTIPART),
         (b"title=caf%C3%A9", f"{FORM}; charset=ascii"),  # UTF-8 sent as if ASCII
         (b"title=caf%E9", f"{FORM}; charset=no-such-charset"),  # Django decodes in UTF-8 then
+        # A charset that is not ASCII-compatible: 200 and no field, the title unchanged.
+        (b"title=tea", f"{FORM}; charset=cp037"),
+        (b"title=tea!", f"{FORM}; charset=utf-16"),
+        ("title=tea".encode("utf-16"), f"{FORM}; charset=utf-16"),
     ],
 )
 def test_form_text_that_is_not_in_its_charset_is_refused_on_a_drf_view(kind, body, content_type):
