@@ -176,7 +176,9 @@ def _not_text(request: HttpRequest, body: bytes, close: bytes | None) -> Problem
     content_type = request.content_type or ""
     if content_type in _FORMS and _text.undecodable(request, body, close):
         problem = Problem.for_code("invalid_request", _text.UNDECODABLE)
-    elif _text.is_json(content_type) and (found := _text.lone_surrogates(body)):
+    elif _text.is_json(content_type) and (
+        found := _text.lone_surrogates(body, request.encoding or settings.DEFAULT_CHARSET)
+    ):
         problem = Problem.for_code("invalid_request", details=found)
     else:
         return None

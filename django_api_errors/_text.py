@@ -78,12 +78,18 @@ def undecodable(request: HttpRequest, body: bytes, close: bytes | None) -> bool:
     return False
 
 
-def lone_surrogates(body: bytes) -> Details:
+def lone_surrogates(body: bytes, encoding: str = "utf-8") -> Details:
     """An entry for each string (or name) of a JSON body holding half a surrogate pair alone.
 
     DRF's ``CharField`` refuses these with the same code and message; its
     ``JSONField``, ``DictField`` names and a view reading ``request.data`` do not.
+    ``encoding`` is the one DRF's parser reads the body in (the request's).
     """
+    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
+        try:  # a charset= in Content-Type that is not ASCII-compatible (UTF-16) hides the escapes
+            body = body.decode(encoding).encode()
+        except (LookupError, UnicodeError):
+            return []  # DRF's to refuse
     if b"\\ud" not in body and b"\\uD" not in body:
         return []  # nearly every body: one search, no parse
     if not any(escape.group(1) for escape in _ESCAPE.finditer(body)):

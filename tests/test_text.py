@@ -153,6 +153,17 @@ def test_json_with_half_a_surrogate_pair_is_refused_on_a_drf_view(kind, content_
     assert [(item["pointer"], item["code"]) for item in body["details"]] == [("/title", SURROGATE)]
 
 
+@pytest.mark.parametrize("charset", ["utf-16", "utf-32-le", "latin-1"])
+def test_json_in_another_charset_is_looked_at_in_it(charset):
+    # DRF's parser decodes JSON in the charset Content-Type names; in UTF-16 the
+    # escape's bytes are not b"\\ud800", and the 500 came back.
+    content_type = f"application/json; charset={charset}"
+    half = _post("sync", "/drf/echo/", r'{"title": "\ud800"}'.encode(charset), content_type)
+    assert [item["pointer"] for item in assert_error(half, 400, "invalid_request")["details"]] == ["/title"]
+    whole = _post("sync", "/drf/echo/", r'{"title": "\ud83d\ude00"}'.encode(charset), content_type)
+    assert whole.status_code == 200 and whole.json() == {"data": {"title": "\U0001f600"}}
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_nothing_is_stored_from_json_with_half_a_surrogate_pair(kind, django_user_model):
     # DRF's CharField refuses a title like this itself; its JSONField stored
