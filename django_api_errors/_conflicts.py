@@ -1,12 +1,12 @@
 """Recognising database failures a client caused or can wait out: unique violations,
-protected deletes, a locked database and a lost connection."""
+values the database cannot store, protected deletes, a locked database and a lost connection."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
@@ -38,6 +38,26 @@ def unique_fields(exc: IntegrityError) -> list[str] | None:
         return None
     # "app_table.column, app_table.other" -> ["column", "other"]
     return [part.strip().rsplit(".", 1)[-1] for part in match.group(1).split(",")]
+
+
+# PostgreSQL's data exceptions (class 22) about a value sent for storage: too
+# long, out of range, a date out of range, a character its encoding lacks
+# (NUL in jsonb), text the type cannot read.  Not 22012 (division by zero) and
+# the like, which a query of the server's own makes.
+_PG_UNSTORABLE = frozenset({"22001", "22003", "22008", "22021", "22P02", "22P05"})
+
+
+def unstorable(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database refusing a value validation let through.
+
+    DRF's ``JSONField`` takes ``"\\u0000"``, which PostgreSQL's ``jsonb``
+    cannot hold; a model field without the backend's range passes a number it
+    cannot store.  Sending it again cannot succeed, so it is the client's 400.
+    """
+    if not isinstance(exc, DataError):
+        return False
+    cause: Any = exc.__cause__ or exc
+    return (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) in _PG_UNSTORABLE
 
 
 def blocking_models(exc: ProtectedError | RestrictedError) -> list[str]:

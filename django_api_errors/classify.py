@@ -38,6 +38,7 @@ UNFRAMED = _(
     "The request body's chunked framing is malformed: send it in chunks as RFC 9112 §7.1 frames them."
 )
 UNIQUE = _("A resource with the same unique values already exists.")
+UNSTORABLE = _("A value in the request cannot be stored: check its length, its range and its characters.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
 # The parser's own message quotes Python's exception text; it stays in the logs.
@@ -190,6 +191,8 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
             return Problem.for_code(
                 "conflict", UNIQUE, extra={"fields": _details.client_names(fields, request)}
             )
+    if _conflicts.unstorable(exc):
+        return Problem.for_code("invalid_request", UNSTORABLE)
     wait = _conflicts.unavailable(exc)
     if wait is not None:
         # Busy or unreachable, not broken: the client should retry (RFC 9110 §15.6.4).

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.test import RequestFactory
 from rest_framework import exceptions as drf
 from rest_framework.exceptions import ErrorDetail
@@ -50,6 +50,26 @@ def _integrity(cause):
 )
 def test_unique_fields_per_backend(cause, fields):
     assert conflicts.unique_fields(_integrity(cause)) == fields
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "code"),
+    [
+        ("22P05", "invalid_request"),  # untranslatable character: NUL in jsonb
+        ("22001", "invalid_request"),  # too long for the column
+        ("22003", "invalid_request"),  # out of the type's range
+        ("22P02", "invalid_request"),  # text the type cannot read
+        ("22012", "server_error"),  # division by zero: the server's own query
+        (None, "server_error"),  # SQLite, MySQL: nothing says whose value
+    ],
+)
+def test_data_errors_about_a_value_are_the_clients(sqlstate, code):
+    try:
+        raise DataError("unsupported Unicode escape sequence") from FakePgError(sqlstate)
+    except DataError as exc:
+        problem = classify(exc)
+    assert problem.code == code
+    assert "Unicode" not in str(problem.description)  # the database's text stays in the logs
 
 
 def test_unique_validator_errors_are_conflicts():

@@ -237,3 +237,28 @@ def test_async_writers_that_retry_on_412_lose_no_update(race_db, validator, new_
         outcomes = _all_at_once_async(append_item)
         stored = _stored(race_db, new_note.pk)
     _assert_no_update_lost(outcomes, stored, validator)
+
+
+@pytest.mark.parametrize("kind", ["version", "hash", "async/version"])
+def test_a_value_postgresql_cannot_store_is_a_400_and_nothing_is_written(race_db, new_note, kind):
+    # DRF's JSONField takes "\u0000"; PostgreSQL's jsonb cannot hold it
+    # (SQLSTATE 22P05): a DataError, answered 500 ("retry") for the client's value.
+    url = f"/conditional/{race_db}/{kind}/{new_note.pk}/"
+    title = f"nul {uuid.uuid4()}"  # the database lives for the module; titles are unique
+    body = json.dumps({"title": title, "checklist": ["a\u0000b"]})
+    if kind.startswith("async"):
+        response = asyncio.run(
+            AsyncClient(raise_request_exception=False).patch(url, body, content_type="application/json")
+        )
+    else:
+        response = APIClient(raise_request_exception=False).patch(url, body, content_type="application/json")
+    stored = _stored(race_db, new_note.pk)
+    if race_db == "race_postgres":
+        assert response.status_code == 400, response.content
+        assert (
+            response.json()["error"] == "invalid_request" and "stored" in response.json()["error_description"]
+        )
+        assert (stored.title, stored.checklist, stored.version) == (new_note.title, [], 1)
+    else:  # SQLite stores it as sent
+        assert response.status_code == 200, response.content
+        assert (stored.title, stored.checklist) == (title, ["a\x00b"])
