@@ -41,6 +41,7 @@ UNIQUE = _("A resource with the same unique values already exists.")
 UNSTORABLE = _("A value in the request cannot be stored: check its length, its range and its characters.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
+OUT_OF_RANGE = _("A number in the request is too large for the field it was sent for.")
 # The parser's own message quotes Python's exception text; it stays in the logs.
 UNPARSABLE = _("The request body could not be parsed in its declared Content-Type.")
 NO_ROUTE = _("The requested resource does not exist.")
@@ -50,6 +51,9 @@ UNAVAILABLE = _("The service is busy or briefly unavailable; retry after the tim
 _BAD_REQUEST = (django_exceptions.SuspiciousOperation, django_exceptions.BadRequest, MultiPartParserError)
 # Modules whose recursion on a deep body is the client's doing, not a bug.
 _PARSERS = frozenset({"json", "json.decoder", "rest_framework.parsers"})
+# Where DRF turns a client's value into Python: an OverflowError there
+# (1e400 for a PrimaryKeyRelatedField: int(inf) in the lookup) is the value's.
+_FIELDS = frozenset({"rest_framework.fields", "rest_framework.relations"})
 
 
 class Incomplete(django_exceptions.BadRequest):
@@ -199,8 +203,16 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
         return Problem.for_status(503, UNAVAILABLE).wait(wait or None)
     if isinstance(exc, ProtectedError | RestrictedError):
         return Problem.for_code("conflict", PROTECTED, extra={"blocked_by": _conflicts.blocking_models(exc)})
-    if isinstance(exc, RecursionError) and any(
-        frame.f_globals.get("__name__") in _PARSERS for frame, _lineno in walk_tb(exc.__traceback__)
-    ):
+    if isinstance(exc, RecursionError) and _raised_in(exc, _PARSERS):
         return Problem.for_code("invalid_request", TOO_DEEP)
+    if isinstance(exc, OverflowError) and _raised_in(exc, _FIELDS, "to_internal_value"):
+        return Problem.for_code("invalid_request", OUT_OF_RANGE)
     return Problem.for_code("server_error")
+
+
+def _raised_in(exc: BaseException, modules: frozenset[str], function: str | None = None) -> bool:
+    """Whether a frame of ``exc``'s traceback runs in one of ``modules`` (and ``function``)."""
+    return any(
+        frame.f_globals.get("__name__") in modules and function in (None, frame.f_code.co_name)
+        for frame, _lineno in walk_tb(exc.__traceback__)
+    )

@@ -15,6 +15,7 @@ from django_api_errors.handlers import exception_handler
 from django_api_errors.problem import Problem
 from django_api_errors.views import server_error
 from tests.conftest import assert_error
+from tests.models import Note
 
 
 class FakeDiag:
@@ -70,6 +71,39 @@ def test_data_errors_about_a_value_are_the_clients(sqlstate, code):
         problem = classify(exc)
     assert problem.code == code
     assert "Unicode" not in str(problem.description)  # the database's text stays in the logs
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("middleware_paths")
+@pytest.mark.parametrize("note", ["1e400", "-1e400", "[1e400]"])
+def test_a_number_too_large_for_a_related_key_is_the_clients(client, django_user_model, note):
+    # JSON's 1e400 is float("inf"); DRF's PrimaryKeyRelatedField looks it up,
+    # Django's int() raises OverflowError, and DRF catches only TypeError and
+    # ValueError: a 500 for the client's number.
+    body = f'{{"note": {note}, "text": "x"}}'
+    response = client.post("/drf/comment-check/", body, content_type="application/json")
+    assert_error(response, 400, "invalid_request")
+    owner = django_user_model.objects.create(username="owner")
+    fine = client.post(
+        "/drf/comment-check/",
+        {"note": Note.objects.create(owner=owner, title="t").pk, "text": "x"},
+        content_type="application/json",
+    )
+    assert fine.status_code == 200
+
+
+def test_an_overflow_elsewhere_stays_a_server_error():
+    from rest_framework.fields import IntegerField
+
+    def to_representation():
+        return IntegerField().to_representation(float("inf"))  # the server's own data, in DRF's fields
+
+    with pytest.raises(OverflowError) as raised:
+        to_representation()
+    assert classify(raised.value).code == "server_error"
+    with pytest.raises(OverflowError) as raised:
+        int(float("inf"))
+    assert classify(raised.value).code == "server_error"
 
 
 def test_unique_validator_errors_are_conflicts():

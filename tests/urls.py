@@ -23,6 +23,7 @@ urlpatterns = [
     path("plain/returns-429-now/", views.returns_429_now),
     path("plain/echo/", views.echo_body),
     path("drf/echo/", views.EchoAPIView.as_view()),
+    path("drf/comment-check/", views.CommentCheckAPIView.as_view()),
     path("plain/part/", views.echo_part),
     path("drf/part/", views.PartAPIView.as_view()),
     path("drf/part-viewset/", views.PartViewSet.as_view({"put": "update"})),

@@ -262,6 +262,24 @@ class UploadAPIView(APIView):
         return Response(_upload(request.data, request.FILES))
 
 
+class CommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Comment
+        fields = ["note", "text"]
+
+
+class CommentCheckAPIView(APIView):
+    """Validates a comment (its note by primary key) without saving it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request):
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"note": serializer.validated_data["note"].pk})
+
+
 class EchoAPIView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
