@@ -150,7 +150,7 @@ def _read_early(request: HttpRequest) -> Problem | None:
         return None
     limit, files = settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE
     # A body in a coding of REQUEST_CONTENT_CODINGS is decoded after us: only its length can be checked.
-    encoded = request.META.get("HTTP_CONTENT_ENCODING", "").strip().lower() not in ("", "identity")
+    encoded = bool(_codings(request))
     close = None if encoded else _close_delimiter(request)
     if length > (files if limit is None else min(limit, files)):
         if close or isinstance(request, WSGIRequest):
@@ -237,16 +237,19 @@ def _refused_coding(request: HttpRequest, description: Any) -> Problem | None:
     return problem
 
 
+def _codings(request: HttpRequest) -> list[str]:
+    """The body's content codings but ``identity`` (``"identity,"`` names none)."""
+    names = request.META.get("HTTP_CONTENT_ENCODING", "").lower().split(",")
+    return [name for name in map(str.strip, names) if name and name != "identity"]
+
+
 def _undecoded(request: HttpRequest) -> Problem | None:
     """415 for a body in a coding nothing decodes; ``None`` without a body or a coding."""
-    coding = request.META.get("HTTP_CONTENT_ENCODING")
-    if not coding or request.META.get("CONTENT_LENGTH", "0") in ("", "0"):
+    if "HTTP_CONTENT_ENCODING" not in request.META or request.META.get("CONTENT_LENGTH", "0") in ("", "0"):
         return None
     accepted = conf.settings.REQUEST_CONTENT_CODINGS
-    for name in coding.lower().split(","):
-        name = name.strip()
-        if name and name != "identity" and name not in accepted:
-            return _refused_coding(request, UNSUPPORTED_CODING)
+    if any(name not in accepted for name in _codings(request)):
+        return _refused_coding(request, UNSUPPORTED_CODING)
     return None
 
 

@@ -39,6 +39,8 @@ UNDECODABLE = _(
     "in Content-Type (charset=...)."
 )
 URLENCODED = "application/x-www-form-urlencoded"
+# Entries listed for half surrogate pairs: a body of them must not make a response ten times its size.
+MAX_ENTRIES = 20
 # A JSON escape: a surrogate pair, a lone half of one (group 1), or any other.
 _ESCAPE = re.compile(
     rb"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(u[dD][89a-fA-F])|.)", re.DOTALL
@@ -67,8 +69,9 @@ def undecodable(request: HttpRequest, body: bytes, close: bytes | None) -> bool:
     try:
         if request.content_type == URLENCODED and "=&".encode(encoding) != b"=&":
             # Not ASCII-compatible (UTF-16, EBCDIC): Django decodes the whole
-            # urlencoded body in it before splitting, so no field survives.
-            return True
+            # body in it before splitting.  ASCII bytes labelled so decode into
+            # one garbage name; a form really sent in it has its "=".
+            return "=" not in body.decode(encoding)
         for text in _texts(request, body, close):
             text.decode(encoding)
     except UnicodeDecodeError:
@@ -96,7 +99,7 @@ def lone_surrogates(body: bytes, encoding: str = "utf-8") -> Details:
         return []  # whole pairs only (ensure_ascii clients escape every emoji)
     try:
         data = json.loads(body)
-    except ValueError:  # DRF's to refuse
+    except (ValueError, RecursionError):  # DRF's to refuse (400, nested too deeply)
         return []
     out: Details = []
     _find(data, None, "", out)
@@ -104,6 +107,8 @@ def lone_surrogates(body: bytes, encoding: str = "utf-8") -> Details:
 
 
 def _find(value: Any, path: str | None, pointer: str, out: Details) -> None:
+    if len(out) >= MAX_ENTRIES:
+        return
     if isinstance(value, dict):
         for key, item in value.items():
             if _surrogate(key) is not None:
@@ -126,8 +131,13 @@ def _surrogate(text: str) -> str | None:
 
 
 def is_json(content_type: str) -> bool:
-    """``application/json`` and its structured-syntax kin (``application/problem+json``, RFC 6839)."""
-    return content_type == "application/json" or content_type.endswith("+json")
+    """A type DRF's ``JSONParser`` may take: ``application/json``, ``+json`` (RFC 6839), wildcards.
+
+    DRF matches a request's ``*/*`` or ``application/*`` to its first parser,
+    JSON by default.
+    """
+    main, _, sub = content_type.partition("/")
+    return main in ("application", "*") and (sub in ("json", "*") or sub.endswith("+json"))
 
 
 def parsed_by_drf(view: Any) -> bool:
