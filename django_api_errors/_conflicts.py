@@ -4,10 +4,12 @@ values the database cannot store, protected deletes, a locked database and a los
 from __future__ import annotations
 
 import re
+from traceback import walk_tb
 from typing import Any
 
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
+from django.db.models.sql.compiler import SQLInsertCompiler, SQLUpdateCompiler
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
 _PG_KEY = re.compile(r"Key \((.+?)\)=")
@@ -45,6 +47,7 @@ def unique_fields(exc: IntegrityError) -> list[str] | None:
 # (NUL in jsonb), text the type cannot read.  Not 22012 (division by zero) and
 # the like, which a query of the server's own makes.
 _PG_UNSTORABLE = frozenset({"22001", "22003", "22008", "22021", "22P02", "22P05"})
+_WRITES = (SQLInsertCompiler, SQLUpdateCompiler)
 
 
 def unstorable(exc: BaseException) -> bool:
@@ -53,11 +56,17 @@ def unstorable(exc: BaseException) -> bool:
     DRF's ``JSONField`` takes ``"\\u0000"``, which PostgreSQL's ``jsonb``
     cannot hold; a model field without the backend's range passes a number it
     cannot store.  Sending it again cannot succeed, so it is the client's 400.
+    Only an ``INSERT`` or ``UPDATE`` the ORM wrote counts: the same error from
+    a query (a ``Cast`` over stored text) is the server's.
     """
     if not isinstance(exc, DataError):
         return False
     cause: Any = exc.__cause__ or exc
-    return (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) in _PG_UNSTORABLE
+    if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) not in _PG_UNSTORABLE:
+        return False
+    return any(
+        isinstance(frame.f_locals.get("self"), _WRITES) for frame, _lineno in walk_tb(exc.__traceback__)
+    )
 
 
 def blocking_models(exc: ProtectedError | RestrictedError) -> list[str]:

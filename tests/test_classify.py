@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db.models.sql.compiler import SQLInsertCompiler
 from django.test import RequestFactory
 from rest_framework import exceptions as drf
 from rest_framework.exceptions import ErrorDetail
@@ -53,6 +54,16 @@ def test_unique_fields_per_backend(cause, fields):
     assert conflicts.unique_fields(_integrity(cause)) == fields
 
 
+class _Insert(SQLInsertCompiler):
+    """An INSERT the ORM wrote, failing as PostgreSQL fails it."""
+
+    def __init__(self, sqlstate):
+        self.sqlstate = sqlstate
+
+    def execute_sql(self, returning_fields=None):
+        raise DataError("unsupported Unicode escape sequence") from FakePgError(self.sqlstate)
+
+
 @pytest.mark.parametrize(
     ("sqlstate", "code"),
     [
@@ -60,17 +71,21 @@ def test_unique_fields_per_backend(cause, fields):
         ("22001", "invalid_request"),  # too long for the column
         ("22003", "invalid_request"),  # out of the type's range
         ("22P02", "invalid_request"),  # text the type cannot read
-        ("22012", "server_error"),  # division by zero: the server's own query
+        ("22012", "server_error"),  # division by zero: the server's own expression
         (None, "server_error"),  # SQLite, MySQL: nothing says whose value
     ],
 )
-def test_data_errors_about_a_value_are_the_clients(sqlstate, code):
-    try:
-        raise DataError("unsupported Unicode escape sequence") from FakePgError(sqlstate)
-    except DataError as exc:
-        problem = classify(exc)
+def test_data_errors_about_a_written_value_are_the_clients(sqlstate, code):
+    with pytest.raises(DataError) as raised:
+        _Insert(sqlstate).execute_sql()
+    problem = classify(raised.value)
     assert problem.code == code
     assert "Unicode" not in str(problem.description)  # the database's text stays in the logs
+    # The same error outside an INSERT or UPDATE (a query's Cast) is the server's.
+    try:
+        raise DataError("invalid input syntax") from FakePgError(sqlstate)
+    except DataError as exc:
+        assert classify(exc).code == "server_error"
 
 
 @pytest.mark.django_db

@@ -247,6 +247,7 @@ def test_an_empty_if_match_matches_nothing(note, validator, empty):
     for method, data in WRITES:
         sync = send("sync", method, detail, data, IF_MATCH=empty)
         assert sync.status_code == 412 and sync.json()["error"] == "precondition_failed", sync.content
+        assert "no entity tag" in sync.json()["error_description"]  # not "has changed since"
         _same_answer(
             sync, send("async", method, prefix("async", validator) + f"{note.pk}/", data, IF_MATCH=empty)
         )

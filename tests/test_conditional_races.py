@@ -19,10 +19,13 @@ import pytest
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connections
+from django.db import DataError, connections
+from django.db.models import IntegerField
+from django.db.models.functions import Cast
 from django.test import AsyncClient
 from rest_framework.test import APIClient
 
+from django_api_errors.classify import classify
 from tests.conditional_views import HOOKS
 from tests.models import Note
 
@@ -262,3 +265,14 @@ def test_a_value_postgresql_cannot_store_is_a_400_and_nothing_is_written(race_db
     else:  # SQLite stores it as sent
         assert response.status_code == 200, response.content
         assert (stored.title, stored.checklist) == (title, ["a\x00b"])
+
+
+def test_a_data_error_of_the_servers_own_query_stays_a_500(race_db, new_note):
+    # The same SQLSTATE (22P02) from a SELECT: nothing the client sent.
+    query = Note.objects.using(race_db).annotate(n=Cast("title", IntegerField()))
+    if race_db == "race_sqlite":
+        assert query.get(pk=new_note.pk).n == 0  # SQLite casts any text
+        return
+    with pytest.raises(DataError) as raised:
+        query.first()
+    assert classify(raised.value).code == "server_error"

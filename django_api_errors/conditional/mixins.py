@@ -43,6 +43,7 @@ from django_api_errors.conditional.preconditions import (
     evaluate,
     is_conditional,
     names_a_version,
+    parse_etags,
     representation_tag,
     version_tag,
 )
@@ -71,6 +72,10 @@ FAILED = {
     "If-None-Match": _("The resource exists in a version that If-None-Match excludes."),
 }
 CHANGED = _("The resource changed while this request was being processed.")
+NO_TAG = _(
+    "If-Match holds no entity tag this server can read: send the ETag of the version you hold, "
+    "in double quotes."
+)
 
 
 class ConditionalRequestMixin(AsyncActions, _View):
@@ -122,7 +127,10 @@ class ConditionalRequestMixin(AsyncActions, _View):
         return Response(body(), headers=headers)
 
     def _failed(self, header: str, etag: str | None) -> PreconditionFailed:
-        return PreconditionFailed(FAILED.get(header), headers={"ETag": f'"{etag}"'} if etag else {})
+        description = FAILED.get(header)
+        if header == "If-Match" and parse_etags(self.request.META.get("HTTP_IF_MATCH", "")) is None:
+            description = NO_TAG  # empty, or malformed: "changed since the version named" would mislead
+        return PreconditionFailed(description, headers={"ETag": f'"{etag}"'} if etag else {})
 
     # Reads ------------------------------------------------------------
 
