@@ -46,6 +46,7 @@ from django_api_errors.conditional.preconditions import (
     parse_etags,
     representation_tag,
     version_tag,
+    weak_match,
 )
 from django_api_errors.exceptions import Conflict, PreconditionFailed, PreconditionRequired
 
@@ -72,6 +73,10 @@ FAILED = {
     "If-None-Match": _("The resource exists in a version that If-None-Match excludes."),
 }
 CHANGED = _("The resource changed while this request was being processed.")
+WEAKENED = _(
+    "If-Match holds the current ETag in its weak form (W/), which a compressing proxy made and a strong "
+    "comparison never matches: send it without W/."
+)
 NO_TAG = _(
     "If-Match holds no entity tag this server can read: send the ETag of the version you hold, "
     "in double quotes."
@@ -128,8 +133,12 @@ class ConditionalRequestMixin(AsyncActions, _View):
 
     def _failed(self, header: str, etag: str | None) -> PreconditionFailed:
         description = FAILED.get(header)
-        if header == "If-Match" and parse_etags(self.request.META.get("HTTP_IF_MATCH", "")) is None:
-            description = NO_TAG  # empty, or malformed: "changed since the version named" would mislead
+        if header == "If-Match":  # "changed since the version named" would mislead for these two
+            tags = parse_etags(self.request.META.get("HTTP_IF_MATCH", ""))
+            if tags is None:
+                description = NO_TAG  # empty, or malformed
+            elif isinstance(tags, list) and etag and weak_match(tags, etag):
+                description = WEAKENED  # nothing changed: gzip weakened the tag the client holds
         return PreconditionFailed(description, headers={"ETag": f'"{etag}"'} if etag else {})
 
     # Reads ------------------------------------------------------------
