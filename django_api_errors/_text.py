@@ -7,7 +7,7 @@ in it.  A client that sends Latin-1 bytes without saying so (``name=caf%E9``)
 would have ``caf\ufffd`` stored and a 2xx, where the same mistake in JSON is
 a 400.
 
-JSON.  An escape of half a surrogate pair (``"\ud83d"``, what JavaScript's
+JSON.  An escape of half a surrogate pair (``"\\ud83d"``, what JavaScript's
 ``JSON.stringify`` sends for an emoji cut in two by ``slice``) is valid JSON
 but not text (RFC 8259 §8.2; I-JSON, RFC 7493 §2.1, forbids it).  Python's
 parser takes it, and the view's save or DRF's renderer then fails to encode
@@ -101,33 +101,35 @@ def lone_surrogates(body: bytes, encoding: str = "utf-8") -> Details:
         data = json.loads(body)
     except (ValueError, RecursionError):  # DRF's to refuse (400, nested too deeply)
         return []
+    return _found(data)
+
+
+def _found(data: Any) -> Details:
+    """The entries, in document order; a stack, not recursion: Python 3.13 parses deeper than it recurses."""
     out: Details = []
-    _find(data, None, "", out)
+    stack: list[tuple[Any, str | None, str]] = [(data, None, "")]
+    while stack and len(out) < MAX_ENTRIES:
+        value, path, pointer = stack.pop()
+        children: list[tuple[Any, str | None, str]] = []
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _surrogate(key) is not None:  # the name itself, at its object: it cannot be echoed
+                    children.append((key, path, pointer))
+                else:
+                    token = key.replace("~", "~0").replace("/", "~1")
+                    children.append((item, f"{path}.{key}" if path else key, f"{pointer}/{token}"))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                children.append((item, f"{path}.{index}" if path else str(index), f"{pointer}/{index}"))
+        elif isinstance(value, str) and (char := _surrogate(value)) is not None:
+            message = str(_SURROGATES.message).format(code_point=ord(char))
+            out.append({"field": path, "pointer": pointer, "code": _SURROGATES.code, "message": message})
+        stack.extend(reversed(children))
     return out
 
 
-def _find(value: Any, path: str | None, pointer: str, out: Details) -> None:
-    if len(out) >= MAX_ENTRIES:
-        return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if _surrogate(key) is not None:
-                _find(key, path, pointer, out)  # the name itself, at its object: it cannot be echoed
-                continue
-            field = f"{path}.{key}" if path else key
-            _find(item, field, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}", out)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _find(item, f"{path}.{index}" if path else str(index), f"{pointer}/{index}", out)
-    elif isinstance(value, str):
-        char = _surrogate(value)
-        if char is not None:
-            message = str(_SURROGATES.message).format(code_point=ord(char))
-            out.append({"field": path, "pointer": pointer, "code": _SURROGATES.code, "message": message})
-
-
 def _surrogate(text: str) -> str | None:
-    return next((char for char in text if "\ud800" <= char <= "\udfff"), None)
+    return next((char for char in text if 0xD800 <= ord(char) <= 0xDFFF), None)
 
 
 def is_json(content_type: str) -> bool:

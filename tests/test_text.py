@@ -237,12 +237,15 @@ def test_half_pairs_are_listed_up_to_a_bound():
     assert len(entries) == _text.MAX_ENTRIES and entries[-1]["pointer"] == f"/{_text.MAX_ENTRIES - 1}"
 
 
-def test_nesting_too_deep_for_the_check_is_left_to_drf(client):
-    # json.loads in the check hit the recursion limit: a 500, Django's page with DEBUG.
+def test_nesting_deeper_than_python_recurses_is_a_400(client):
+    # The check's own walk hit the recursion limit: a 500, Django's page with
+    # DEBUG.  Python 3.11's parser stops first (DRF's 400, nested too deeply);
+    # 3.13's parses it, and the walk finds the half pair.
     body = b'{"title": ' + b"[" * 5000 + rb'"\ud83d"' + b"]" * 5000 + b"}"
-    assert _text.lone_surrogates(body) == []
+    found = _text.lone_surrogates(body)
+    assert found == [] or [item["pointer"] for item in found] == ["/title" + "/0" * 5000]
     response = client.post("/drf/echo/", body, "application/json")
-    assert "nested too deeply" in assert_error(response, 400, "invalid_request")["error_description"]
+    assert_error(response, 400, "invalid_request")
 
 
 @pytest.mark.parametrize("coding", ["identity,", "identity, identity", ",", " , identity"])
