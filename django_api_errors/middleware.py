@@ -12,8 +12,9 @@ dropped.  On the way out it:
   Django's debug pages, ...) into the documented body, keeping their status
   and headers (``Allow`` ...), and answers an exception another middleware
   raised with its own documented body;
-- answers ``308 Permanent Redirect`` where ``APPEND_SLASH`` would turn an
-  unsafe request into a ``GET`` (RFC 9110 §15.4.9).
+- answers ``308 Permanent Redirect`` where ``APPEND_SLASH``, or
+  ``LocaleMiddleware`` adding the language prefix of ``i18n_patterns``, would
+  turn an unsafe request into a ``GET`` (RFC 9110 §15.4.9).
 
 A person whose browser prefers HTML keeps Django's pages.
 """
@@ -22,14 +23,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.core import signals
-from django.http import HttpRequest, HttpResponseBase, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.utils.http import escape_leading_slashes
 from django.utils.log import log_response
+from django.utils.module_loading import import_string
 
 from django_api_errors import _body, _logging, _requests, _sentry, conf
 from django_api_errors._requests import bind, set_header, unbind
@@ -51,6 +56,7 @@ _pop_id, _set_current, _reset_current = (
     _requests.current_request_id.reset,
 )
 _common = CommonMiddleware(lambda request: HttpResponseBase())
+_locale = LocaleMiddleware(lambda request: HttpResponseBase())
 
 
 class PermanentRedirect(HttpResponsePermanentRedirect):
@@ -67,6 +73,38 @@ def _remember_exception(sender: Any, request: HttpRequest | None = None, **kwarg
 
 
 signals.got_request_exception.connect(_remember_exception, dispatch_uid="django_api_errors.middleware")
+
+
+@lru_cache(maxsize=8)
+def _has_locale(stack: tuple[str, ...]) -> bool:
+    return any(isinstance(entry, str) and _is_locale(entry) for entry in stack)
+
+
+def _is_locale(dotted: str) -> bool:
+    try:
+        found = import_string(dotted)
+    except ImportError:
+        return False
+    return isinstance(found, type) and issubclass(found, LocaleMiddleware)
+
+
+def _unsafe_redirect(request: HttpRequest) -> PermanentRedirect | None:
+    """Where Django would redirect this 404 with 301 or 302, were it not answered 308.
+
+    ``CommonMiddleware`` adds a missing slash (``APPEND_SLASH``); with
+    ``i18n_patterns``, ``LocaleMiddleware`` adds the language prefix.  Clients
+    repeat both redirects as a ``GET``, so a write would answer 200 unwritten.
+    """
+    if _common.should_redirect_with_slash(request):
+        return PermanentRedirect(escape_leading_slashes(request.get_full_path(force_append_slash=True)))
+    if _has_locale(tuple(getattr(settings, "MIDDLEWARE", None) or ())):
+        # Asked of Django's own middleware, with a response of its own to mark.
+        found = _locale.process_response(request, HttpResponseNotFound())
+        if found.status_code in (301, 302):
+            redirect = PermanentRedirect(found["Location"])
+            redirect["Vary"] = found["Vary"]  # the prefix follows Accept-Language and the cookie
+            return redirect
+    return None
 
 
 def _is_documented(response: HttpResponseBase) -> bool:
@@ -154,10 +192,7 @@ class ErrorMiddleware:
         status = response.status_code
         if status < 400:
             return response
-        if status == 404 and request.method in _UNSAFE and _common.should_redirect_with_slash(request):
-            redirect = PermanentRedirect(
-                escape_leading_slashes(request.get_full_path(force_append_slash=True))
-            )
+        if status == 404 and request.method in _UNSAFE and (redirect := _unsafe_redirect(request)):
             set_header(request, redirect)
             return redirect
         if _is_documented(response):

@@ -94,6 +94,63 @@ def test_a_path_that_matches_nothing_even_with_a_slash_is_404(client):
     assert_error(client.post("/nothing/here"), 404, "not_found")
 
 
+def _with_locale(stack):
+    stack = list(stack)
+    stack.insert(
+        stack.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware"
+    )
+    return stack
+
+
+@pytest.fixture
+def i18n_site(settings):
+    """An API under ``i18n_patterns``: LocaleMiddleware redirects a path without its language."""
+    settings.ROOT_URLCONF = "tests.i18n_urls"
+    settings.MIDDLEWARE = _with_locale(settings.MIDDLEWARE)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("path", ["/drf/echo/?x=1", "/drf/echo?x=1"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unsafe_request_without_its_language_prefix_gets_308(
+    client, settings, i18n_site, method, path, debug
+):
+    settings.DEBUG = debug
+    response = getattr(client, method)(path, data=b'{"a": 1}', content_type="application/json")
+    assert response.status_code == 308  # Django: 302, which clients repeat as a GET
+    assert response["Location"] == "/en/drf/echo/?x=1"
+    assert {"Accept-Language", "Cookie"} <= {part.strip() for part in response["Vary"].split(",")}
+    assert response["X-Request-ID"]
+
+
+def test_308_to_the_language_prefix_followed_repeats_the_write(client, i18n_site):
+    response = client.post("/drf/echo/", data={"title": "kept"}, content_type="application/json", follow=True)
+    assert response.redirect_chain == [("/en/drf/echo/", 308)]
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"data": {"title": "kept"}}
+
+
+def test_the_prefix_follows_the_clients_language(client, settings, i18n_site):
+    settings.LANGUAGES = [("en", "English"), ("fr", "French")]
+    response = client.post("/plain/echo/", data=b"x", content_type="text/plain", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (response.status_code, response["Location"]) == (308, "/fr/plain/echo/")
+
+
+def test_safe_request_keeps_the_locale_redirect(client, i18n_site):
+    response = client.get("/drf/echo/")
+    assert (response.status_code, response["Location"]) == (302, "/en/drf/echo/")
+
+
+def test_without_locale_middleware_a_path_without_its_language_is_404(client, settings):
+    settings.ROOT_URLCONF = "tests.i18n_urls"
+    assert_error(client.post("/drf/echo/", data={}, content_type="application/json"), 404, "not_found")
+
+
+def test_an_unknown_path_under_i18n_patterns_is_still_404(client, i18n_site):
+    assert_error(client.post("/en/nothing/", data={}, content_type="application/json"), 404, "not_found")
+    assert_error(client.post("/nothing/", data={}, content_type="application/json"), 404, "not_found")
+
+
 # Exceptions, with DEBUG on and off -------------------------------------------
 
 

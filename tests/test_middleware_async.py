@@ -80,3 +80,16 @@ def test_the_async_stack_answers_without_the_sync_middleware():
     response = async_to_sync(AsyncClient(raise_request_exception=False).post)("/plain/get-only/")
     assert response.status_code == 405 and json.loads(response.content)["error"] == "invalid_request"
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_async_stack_keeps_a_write_without_its_language_prefix(settings):
+    settings.ROOT_URLCONF = "tests.i18n_urls"
+    stack = list(settings.MIDDLEWARE)
+    stack.insert(
+        stack.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware"
+    )
+    settings.MIDDLEWARE = stack
+    sync = Client().post("/plain/echo/", data=b"x", content_type="text/plain")
+    asynchronous = async_to_sync(AsyncClient().post)("/plain/echo/", data=b"x", content_type="text/plain")
+    assert sync.status_code == 308
+    assert _answer(asynchronous) == _answer(sync)
