@@ -55,14 +55,16 @@ def unstorable(exc: BaseException) -> bool:
 
     DRF's ``JSONField`` takes ``"\\u0000"``, which PostgreSQL's ``jsonb``
     cannot hold; a model field without the backend's range passes a number it
-    cannot store.  Sending it again cannot succeed, so it is the client's 400.
-    Only an ``INSERT`` or ``UPDATE`` the ORM wrote counts: the same error from
-    a query (a ``Cast`` over stored text) is the server's.
+    cannot store (SQLite's ``OverflowError`` past 64 bits: a ``DurationField``
+    of a billion days).  Sending it again cannot succeed, so it is the client's
+    400.  Only an ``INSERT`` or ``UPDATE`` the ORM wrote counts: the same error
+    from a query (a ``Cast`` over stored text) is the server's.
     """
-    if not isinstance(exc, DataError):
-        return False
-    cause: Any = exc.__cause__ or exc
-    if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) not in _PG_UNSTORABLE:
+    if isinstance(exc, DataError):
+        cause: Any = exc.__cause__ or exc
+        if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) not in _PG_UNSTORABLE:
+            return False
+    elif not isinstance(exc, OverflowError):
         return False
     return any(
         isinstance(frame.f_locals.get("self"), _WRITES) for frame, _lineno in walk_tb(exc.__traceback__)

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models.sql.compiler import SQLInsertCompiler
 from django.test import RequestFactory
 from rest_framework import exceptions as drf
@@ -86,6 +86,20 @@ def test_data_errors_about_a_written_value_are_the_clients(sqlstate, code):
         raise DataError("invalid input syntax") from FakePgError(sqlstate)
     except DataError as exc:
         assert classify(exc).code == "server_error"
+
+
+@pytest.mark.django_db
+def test_a_number_sqlite_cannot_store_is_the_clients(django_user_model):
+    # SQLite stores integers in 64 bits and raises OverflowError past them; a
+    # DurationField of a billion days (which DRF's DurationField takes) is one.
+    note = Note.objects.create(owner=django_user_model.objects.create(username="owner"), title="t")
+    with pytest.raises(OverflowError) as raised, transaction.atomic():
+        Note.objects.filter(pk=note.pk).update(version=2**70)
+    problem = classify(raised.value)
+    assert (problem.code, problem.status) == ("invalid_request", 400)
+    assert "SQLite" not in str(problem.description)
+    note.refresh_from_db()
+    assert note.version == 1  # nothing was written
 
 
 @pytest.mark.django_db
