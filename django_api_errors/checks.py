@@ -64,11 +64,10 @@ def check_exception_handler(**kwargs: Any) -> list[CheckMessage]:
 
 
 COMMON = "django.middleware.common.CommonMiddleware"
-LOCALE = "django.middleware.locale.LocaleMiddleware"
 
 
 def check_middleware(**kwargs: Any) -> list[CheckMessage]:
-    """W005: ErrorMiddleware missing; W006: before CommonMiddleware; W009: before LocaleMiddleware."""
+    """W005: ErrorMiddleware missing; W006: it sits before CommonMiddleware."""
     stack = [dotted(entry) for entry in getattr(settings, "MIDDLEWARE", None) or ()]
     if MIDDLEWARE not in stack:
         return [
@@ -81,28 +80,16 @@ def check_middleware(**kwargs: Any) -> list[CheckMessage]:
                 id="django_api_errors.W005",
             )
         ]
-    ours = stack.index(MIDDLEWARE)
-    messages: list[CheckMessage] = []
-    if COMMON in stack and ours < stack.index(COMMON):
-        messages.append(
+    if COMMON in stack and stack.index(MIDDLEWARE) < stack.index(COMMON):
+        return [
             Warning(
                 "ErrorMiddleware comes before CommonMiddleware, so APPEND_SLASH redirects an "
                 "unsafe request without its trailing slash with 301 (clients repeat it as a GET).",
                 hint=f"Move {MIDDLEWARE} below {COMMON}.",
                 id="django_api_errors.W006",
             )
-        )
-    if LOCALE in stack and ours < stack.index(LOCALE):
-        messages.append(
-            Warning(
-                "ErrorMiddleware comes before LocaleMiddleware, so an unsafe request to a path of "
-                "i18n_patterns without its language prefix is redirected with 302 (clients repeat it "
-                "as a GET).",
-                hint=f"Move {MIDDLEWARE} below {LOCALE}.",
-                id="django_api_errors.W009",
-            )
-        )
-    return messages
+        ]
+    return []
 
 
 def check_error_views(**kwargs: Any) -> list[CheckMessage]:

@@ -12,9 +12,10 @@ dropped.  On the way out it:
   Django's debug pages, ...) into the documented body, keeping their status
   and headers (``Allow`` ...), and answers an exception another middleware
   raised with its own documented body;
-- answers ``308 Permanent Redirect`` where ``APPEND_SLASH``, or
-  ``LocaleMiddleware`` adding the language prefix of ``i18n_patterns``, would
-  turn an unsafe request into a ``GET`` (RFC 9110 §15.4.9).
+- answers ``308 Permanent Redirect`` where ``APPEND_SLASH``,
+  ``LocaleMiddleware`` (the language prefix of ``i18n_patterns``) or
+  ``RedirectFallbackMiddleware`` would redirect an unsafe request with 301 or
+  302, which clients repeat as a ``GET`` (RFC 9110 §15.4.9).
 
 A person whose browser prefers HTML keeps Django's pages.
 """
@@ -31,7 +32,6 @@ from django.conf import settings
 from django.core import signals
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware
-from django.middleware.locale import LocaleMiddleware
 from django.utils.http import escape_leading_slashes
 from django.utils.log import log_response
 from django.utils.module_loading import import_string
@@ -56,7 +56,6 @@ _pop_id, _set_current, _reset_current = (
     _requests.current_request_id.reset,
 )
 _common = CommonMiddleware(lambda request: HttpResponseBase())
-_locale = LocaleMiddleware(lambda request: HttpResponseBase())
 
 
 class PermanentRedirect(HttpResponsePermanentRedirect):
@@ -75,34 +74,51 @@ def _remember_exception(sender: Any, request: HttpRequest | None = None, **kwarg
 signals.got_request_exception.connect(_remember_exception, dispatch_uid="django_api_errors.middleware")
 
 
+# Django middleware that answers a 404 with a redirect: to the path with its
+# language prefix (302), or to where a row of django.contrib.redirects says (301).
+_FALLBACKS = (
+    "django.middleware.locale.LocaleMiddleware",
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+)
+
+
 @lru_cache(maxsize=8)
-def _has_locale(stack: tuple[str, ...]) -> bool:
-    return any(isinstance(entry, str) and _is_locale(entry) for entry in stack)
+def _fallbacks(stack: tuple[str, ...]) -> tuple[Any, ...]:
+    """Instances of the middleware in ``stack`` that redirect a 404 (subclasses included)."""
+    found = []
+    for entry in stack:
+        middleware = import_string(entry)  # Django has imported each already
+        if isinstance(middleware, type) and any(
+            f"{base.__module__}.{base.__qualname__}" in _FALLBACKS for base in middleware.__mro__
+        ):
+            found.append(middleware(_no_response))
+    return tuple(found)
 
 
-def _is_locale(dotted: str) -> bool:
-    try:
-        found = import_string(dotted)
-    except ImportError:
-        return False
-    return isinstance(found, type) and issubclass(found, LocaleMiddleware)
+def _no_response(request: HttpRequest) -> HttpResponseBase:
+    return HttpResponseBase()
 
 
-def _unsafe_redirect(request: HttpRequest) -> PermanentRedirect | None:
-    """Where Django would redirect this 404 with 301 or 302, were it not answered 308.
+def _unsafe_redirect(request: HttpRequest, response: HttpResponseBase) -> PermanentRedirect | None:
+    """The 308 for a write Django would redirect with 301 or 302, which clients repeat as a ``GET``.
 
-    ``CommonMiddleware`` adds a missing slash (``APPEND_SLASH``); with
-    ``i18n_patterns``, ``LocaleMiddleware`` adds the language prefix.  Clients
-    repeat both redirects as a ``GET``, so a write would answer 200 unwritten.
+    ``CommonMiddleware`` adds a missing slash (``APPEND_SLASH``) to a 404;
+    ``LocaleMiddleware`` adds the language prefix of ``i18n_patterns``, and
+    ``RedirectFallbackMiddleware`` sends a path that moved where its row says.
+    Those two are asked what they do with a 404: above this middleware they
+    have yet to see it, below it they made ``response`` (the same redirect).
     """
-    if _common.should_redirect_with_slash(request):
+    status = response.status_code
+    if status == 404 and _common.should_redirect_with_slash(request):
         return PermanentRedirect(escape_leading_slashes(request.get_full_path(force_append_slash=True)))
-    if _has_locale(tuple(getattr(settings, "MIDDLEWARE", None) or ())):
-        # Asked of Django's own middleware, with a response of its own to mark.
-        found = _locale.process_response(request, HttpResponseNotFound())
-        if found.status_code in (301, 302):
+    for fallback in _fallbacks(tuple(getattr(settings, "MIDDLEWARE", None) or ())):
+        found = fallback.process_response(request, HttpResponseNotFound())
+        if found.status_code in (301, 302) and (
+            status == 404 or found["Location"] == response.get("Location")
+        ):
             redirect = PermanentRedirect(found["Location"])
-            redirect["Vary"] = found["Vary"]  # the prefix follows Accept-Language and the cookie
+            if found.has_header("Vary"):
+                redirect["Vary"] = found["Vary"]  # a language prefix follows Accept-Language and the cookie
             return redirect
     return None
 
@@ -155,7 +171,8 @@ class ErrorMiddleware:
                 response = respond(refused, request) if refused is not None else self.get_response(request)
             else:
                 response = self.get_response(request)
-            if response.status_code < 400:
+            status = response.status_code
+            if status < 300 or (status < 400 and request.method not in _UNSAFE):
                 # _headers.set_field(), inlined.
                 try:
                     response.headers._store[field] = (name, rid)
@@ -190,11 +207,13 @@ class ErrorMiddleware:
     def finish(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         set_header(request, response)
         status = response.status_code
+        if status in (301, 302, 404) and request.method in _UNSAFE:
+            redirect = _unsafe_redirect(request, response)
+            if redirect is not None:
+                set_header(request, redirect)
+                return redirect
         if status < 400:
             return response
-        if status == 404 and request.method in _UNSAFE and (redirect := _unsafe_redirect(request)):
-            set_header(request, redirect)
-            return redirect
         if _is_documented(response):
             return response
         if wants_html(request):

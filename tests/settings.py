@@ -12,11 +12,14 @@ SECRET_KEY = "tests-only-not-secret"
 ALLOWED_HOSTS = ["testserver"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SITE_ID = 1
 
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.sites",  # with redirects: moved paths (tests/test_middleware.py)
+    "django.contrib.redirects",
     "rest_framework",
     "rest_framework.authtoken",
     "django_api_errors",

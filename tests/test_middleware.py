@@ -94,19 +94,21 @@ def test_a_path_that_matches_nothing_even_with_a_slash_is_404(client):
     assert_error(client.post("/nothing/here"), 404, "not_found")
 
 
-def _with_locale(stack):
+def _placed(stack, middleware, where):
+    """``stack`` with ``middleware`` above ErrorMiddleware (where Django's docs put it) or below."""
     stack = list(stack)
-    stack.insert(
-        stack.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware"
-    )
+    above = stack.index("django.middleware.common.CommonMiddleware")
+    stack.insert(above if where == "above" else len(stack), middleware)
     return stack
 
 
-@pytest.fixture
-def i18n_site(settings):
+@pytest.fixture(params=["above", "below"])
+def i18n_site(request, settings):
     """An API under ``i18n_patterns``: LocaleMiddleware redirects a path without its language."""
     settings.ROOT_URLCONF = "tests.i18n_urls"
-    settings.MIDDLEWARE = _with_locale(settings.MIDDLEWARE)
+    settings.MIDDLEWARE = _placed(
+        settings.MIDDLEWARE, "django.middleware.locale.LocaleMiddleware", request.param
+    )
 
 
 @pytest.mark.parametrize("debug", [False, True])
@@ -195,3 +197,56 @@ def test_a_browser_keeps_djangos_debug_page(client):
     response = client.get("/plain/raise/unexpected/", HTTP_ACCEPT="text/html,*/*;q=0.8")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+
+
+# django.contrib.redirects: a path that moved --------------------------------
+
+
+@pytest.fixture(params=["above", "below"])
+def moved(request, settings):
+    """``/drf/old-echo/`` moved to ``/drf/echo/`` in the redirects app."""
+    from django.contrib.redirects.models import Redirect
+
+    settings.MIDDLEWARE = _placed(
+        settings.MIDDLEWARE, "django.contrib.redirects.middleware.RedirectFallbackMiddleware", request.param
+    )
+    Redirect.objects.create(site_id=1, old_path="/drf/old-echo/", new_path="/drf/echo/")
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unsafe_request_to_a_moved_path_gets_308(client, moved, method):
+    response = getattr(client, method)("/drf/old-echo/", data=b'{"a": 1}', content_type="application/json")
+    assert (response.status_code, response["Location"]) == (308, "/drf/echo/")  # Django: 301, then a GET
+    assert response["X-Request-ID"]
+
+
+def test_308_to_a_moved_path_followed_repeats_the_write(client, moved):
+    response = client.post(
+        "/drf/old-echo/", data={"title": "kept"}, content_type="application/json", follow=True
+    )
+    assert response.redirect_chain == [("/drf/echo/", 308)]
+    assert json.loads(response.content) == {"data": {"title": "kept"}}
+
+
+def test_safe_request_to_a_moved_path_keeps_djangos_301(client, moved):
+    response = client.get("/drf/old-echo/")
+    assert (response.status_code, response["Location"]) == (301, "/drf/echo/")
+
+
+def test_a_view_redirecting_a_write_is_left_alone(client, moved):
+    # Post/Redirect/Get: a view's own 302 after a write is meant to be followed with a GET.
+    response = client.post("/plain/see-other/", data=b"x", content_type="text/plain")
+    assert (response.status_code, response["Location"]) == (302, "/plain/echo/")
+
+
+def test_a_path_that_is_gone_answers_a_documented_410(client, settings):
+    from django.contrib.redirects.models import Redirect
+
+    # At the end of MIDDLEWARE, where Django's docs add it.
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    ]
+    Redirect.objects.create(site_id=1, old_path="/drf/gone/", new_path="")
+    for method in ("get", "post", "delete"):
+        assert_error(getattr(client, method)("/drf/gone/"), 410, "not_found")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("plain/returns-json-400/", views.returns_json_error),
     path("plain/returns-429-now/", views.returns_429_now),
     path("plain/echo/", views.echo_body),
+    path("plain/see-other/", views.see_other),
     path("drf/echo/", views.EchoAPIView.as_view()),
     path("drf/comment-check/", views.CommentCheckAPIView.as_view()),
     path("plain/part/", views.echo_part),

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core import exceptions as dj
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, JsonResponse, UnreadablePostError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, UnreadablePostError
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -234,6 +234,11 @@ def returns_429_now(request):
 def echo_body(request):
     """A plain view that answers with what it received."""
     return JsonResponse({"length": len(request.body), "body": request.body.decode()})
+
+
+def see_other(request):
+    """Post/Redirect/Get: a view that answers a write with a redirect to follow with a GET."""
+    return HttpResponseRedirect("/plain/echo/")
 
 
 def echo_part(request):
