@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
-from django.db.models.sql.compiler import SQLInsertCompiler, SQLUpdateCompiler
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler, SQLUpdateCompiler
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
 _PG_KEY = re.compile(r"Key \((.+?)\)=")
@@ -68,6 +68,20 @@ def unstorable(exc: BaseException) -> bool:
         return False
     return any(
         isinstance(frame.f_locals.get("self"), _WRITES) for frame, _lineno in walk_tb(exc.__traceback__)
+    )
+
+
+def out_of_range(exc: BaseException) -> bool:
+    """Whether ``exc`` is a value the database cannot compare, in a query the ORM compiled or sent.
+
+    SQLite takes datetimes in UTC: ``?updated_at__gte=0001-01-01T00:00+14:00``
+    is before year 1 there, and Python raises ``OverflowError`` making it so.
+    Reading rows back (converters) is not sending a value: it stays the server's.
+    """
+    return isinstance(exc, OverflowError) and any(
+        isinstance(frame.f_locals.get("self"), SQLCompiler)
+        and frame.f_code.co_name in ("as_sql", "execute_sql")
+        for frame, _lineno in walk_tb(exc.__traceback__)
     )
 
 

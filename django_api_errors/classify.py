@@ -41,6 +41,7 @@ UNIQUE = _("A resource with the same unique values already exists.")
 UNSTORABLE = _("A value in the request cannot be stored: check its length, its range and its characters.")
 PROTECTED = _("The resource is still referenced by other resources.")
 TOO_DEEP = _("The request body is nested too deeply to parse.")
+UNCOMPARABLE = _("A value in the request is outside the range the database can work with.")
 OUT_OF_RANGE = _("A number in the request is too large for the field it was sent for.")
 # The parser's own message quotes Python's exception text; it stays in the logs.
 UNPARSABLE = _("The request body could not be parsed in its declared Content-Type.")
@@ -197,6 +198,8 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
             )
     if _conflicts.unstorable(exc):
         return Problem.for_code("invalid_request", UNSTORABLE)
+    if _conflicts.out_of_range(exc):
+        return Problem.for_code("invalid_request", UNCOMPARABLE)
     wait = _conflicts.unavailable(exc)
     if wait is not None:
         # Busy or unreachable, not broken: the client should retry (RFC 9110 §15.6.4).

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models.sql.compiler import SQLInsertCompiler
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 from django.test import RequestFactory
 from rest_framework import exceptions as drf
 from rest_framework.exceptions import ErrorDetail
@@ -100,6 +100,34 @@ def test_a_number_sqlite_cannot_store_is_the_clients(django_user_model):
     assert "SQLite" not in str(problem.description)
     note.refresh_from_db()
     assert note.version == 1  # nothing was written
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("middleware_paths")
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_a_datetime_sqlite_cannot_compare_is_the_clients(client, since):
+    # SQLite compares datetimes in UTC, and these two fall outside years 1-9999
+    # there: Python raises OverflowError while the query is compiled.
+    response = client.get("/drf/notes-since/", {"since": since})
+    body = assert_error(response, 400, "invalid_request")
+    assert "range" in body["error_description"] and "date value" not in response.content.decode()
+    assert client.get("/drf/notes-since/", {"since": "2001-01-01T00:00:00+14:00"}).json() == {"count": 0}
+
+
+class _Rows(SQLCompiler):
+    """A query whose rows, read back, hold what Python cannot convert: the server's data."""
+
+    def __init__(self):
+        pass
+
+    def results_iter(self, *args, **kwargs):
+        raise OverflowError("date value out of range")
+
+
+def test_an_overflow_reading_rows_back_stays_a_server_error():
+    with pytest.raises(OverflowError) as raised:
+        _Rows().results_iter()
+    assert classify(raised.value).code == "server_error"
 
 
 @pytest.mark.django_db

@@ -25,6 +25,7 @@ urlpatterns = [
     path("plain/see-other/", views.see_other),
     path("drf/echo/", views.EchoAPIView.as_view()),
     path("drf/comment-check/", views.CommentCheckAPIView.as_view()),
+    path("drf/notes-since/", views.NotesSinceAPIView.as_view()),
     path("plain/part/", views.echo_part),
     path("drf/part/", views.PartAPIView.as_view()),
     path("drf/part-viewset/", views.PartViewSet.as_view({"put": "update"})),

@@ -1,5 +1,6 @@
 """Views that raise each error of the mapping, for DRF and for plain Django."""
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core import exceptions as dj
 from django.db import IntegrityError, transaction
@@ -283,6 +284,17 @@ class CommentCheckAPIView(APIView):
         serializer = CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response({"note": serializer.validated_data["note"].pk})
+
+
+class NotesSinceAPIView(APIView):
+    """Counts the notes changed since ``?since=``, read as django-filter reads it (a Django form field)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request):
+        since = forms.DateTimeField().clean(request.query_params.get("since"))  # keeps the offset sent
+        return Response({"count": Note.objects.filter(updated_at__gte=since).count()})
 
 
 class EchoAPIView(APIView):
