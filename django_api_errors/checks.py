@@ -64,10 +64,11 @@ def check_exception_handler(**kwargs: Any) -> list[CheckMessage]:
 
 
 COMMON = "django.middleware.common.CommonMiddleware"
+CONDITIONAL_GET = "django.middleware.http.ConditionalGetMiddleware"
 
 
 def check_middleware(**kwargs: Any) -> list[CheckMessage]:
-    """W005: ErrorMiddleware missing; W006: it sits before CommonMiddleware."""
+    """W005: ErrorMiddleware missing; W006: before CommonMiddleware; W009: after ConditionalGetMiddleware."""
     stack = [dotted(entry) for entry in getattr(settings, "MIDDLEWARE", None) or ()]
     if MIDDLEWARE not in stack:
         return [
@@ -80,16 +81,27 @@ def check_middleware(**kwargs: Any) -> list[CheckMessage]:
                 id="django_api_errors.W005",
             )
         ]
-    if COMMON in stack and stack.index(MIDDLEWARE) < stack.index(COMMON):
-        return [
+    ours = stack.index(MIDDLEWARE)
+    messages: list[CheckMessage] = []
+    if COMMON in stack and ours < stack.index(COMMON):
+        messages.append(
             Warning(
                 "ErrorMiddleware comes before CommonMiddleware, so APPEND_SLASH redirects an "
                 "unsafe request without its trailing slash with 301 (clients repeat it as a GET).",
                 hint=f"Move {MIDDLEWARE} below {COMMON}.",
                 id="django_api_errors.W006",
             )
-        ]
-    return []
+        )
+    if CONDITIONAL_GET in stack and stack.index(CONDITIONAL_GET) < ours:
+        messages.append(
+            Warning(
+                "ConditionalGetMiddleware comes before ErrorMiddleware, so the 412 it answers has an "
+                "empty body instead of the documented one, and its 304s carry no request id.",
+                hint=f"Move {CONDITIONAL_GET} below {MIDDLEWARE} (still below GZipMiddleware).",
+                id="django_api_errors.W009",
+            )
+        )
+    return messages
 
 
 def check_error_views(**kwargs: Any) -> list[CheckMessage]:

@@ -32,6 +32,11 @@ __all__ = [
     "UsageLimitExceeded",
 ]
 
+# A 412's description when the precondition that failed is not If-Match (the code's own wording).
+FAILED_PRECONDITIONS = {
+    "If-Unmodified-Since": _("The resource has been modified since the date in If-Unmodified-Since."),
+    "If-None-Match": _("The resource exists in a version that If-None-Match excludes."),
+}
 PRECONDITION_REQUIRED = _(
     "This request must be conditional: send If-Match with the ETag of the resource's "
     "current version, as returned by GET."

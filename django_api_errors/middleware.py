@@ -38,6 +38,7 @@ from django.utils.module_loading import import_string
 
 from django_api_errors import _body, _logging, _requests, _sentry, conf
 from django_api_errors._requests import bind, set_header, unbind
+from django_api_errors.exceptions import FAILED_PRECONDITIONS
 from django_api_errors.handlers import respond
 from django_api_errors.problem import Problem
 from django_api_errors.responses import cache_safe
@@ -120,6 +121,16 @@ def _unsafe_redirect(request: HttpRequest, response: HttpResponseBase) -> Perman
             if found.has_header("Vary"):
                 redirect["Vary"] = found["Vary"]  # a language prefix follows Accept-Language and the cookie
             return redirect
+    return None
+
+
+def _failed_precondition(meta: Any) -> Problem | None:
+    """A 412 made without If-Match (ConditionalGetMiddleware, ``@condition``) names the header that failed."""
+    if "HTTP_IF_MATCH" in meta:
+        return None  # the code's own wording
+    for header in FAILED_PRECONDITIONS:
+        if "HTTP_" + header.upper().replace("-", "_") in meta:
+            return Problem.for_code("precondition_failed", FAILED_PRECONDITIONS[header])
     return None
 
 
@@ -232,6 +243,8 @@ class ErrorMiddleware:
             _logging.mark_logged(documented, response)
             return documented
         problem = Problem.for_status(response.status_code)
+        if response.status_code == 412:
+            problem = _failed_precondition(request.META) or problem
         if problem.code == "usage_limit_exceeded":
             problem.wait(response.get("Retry-After"))
         documented = respond(problem, request)

@@ -120,6 +120,11 @@ def test_error_middleware_before_common_middleware_is_w006():
         assert check_middleware() == []
     with override_settings(MIDDLEWARE=[ours]):  # no CommonMiddleware, no redirects to fix
         assert check_middleware() == []
+    conditional = "django.middleware.http.ConditionalGetMiddleware"
+    with override_settings(MIDDLEWARE=[conditional, ours, common]):
+        assert [m.id for m in check_middleware()] == ["django_api_errors.W006", "django_api_errors.W009"]
+    with override_settings(MIDDLEWARE=[common, ours, conditional]):
+        assert check_middleware() == []
 
 
 def _run_check():

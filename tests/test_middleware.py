@@ -250,3 +250,31 @@ def test_a_path_that_is_gone_answers_a_documented_410(client, settings):
     Redirect.objects.create(site_id=1, old_path="/drf/gone/", new_path="")
     for method in ("get", "post", "delete"):
         assert_error(getattr(client, method)("/drf/gone/"), 410, "not_found")
+
+
+# Django's ConditionalGetMiddleware below ErrorMiddleware (check W009) ------
+
+
+@pytest.fixture
+def conditional_get(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.middleware.http.ConditionalGetMiddleware"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "says"),
+    [
+        ({"HTTP_IF_MATCH": '"stale"'}, "If-Match"),
+        ({"HTTP_IF_UNMODIFIED_SINCE": "Mon, 01 Jan 2001 00:00:00 GMT"}, "If-Unmodified-Since"),
+    ],
+)
+def test_conditional_get_412_is_documented_and_names_its_header(client, conditional_get, headers, says):
+    body = assert_error(client.get("/plain/dated/", **headers), 412, "precondition_failed")
+    assert says in body["error_description"]
+    assert ("If-Match" in body["error_description"]) is (says == "If-Match")
+
+
+def test_conditional_get_304_carries_the_request_id(client, conditional_get):
+    etag = client.get("/plain/dated/")["ETag"]
+    response = client.get("/plain/dated/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["X-Request-ID"]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("plain/returns-429-now/", views.returns_429_now),
     path("plain/echo/", views.echo_body),
     path("plain/see-other/", views.see_other),
+    path("plain/dated/", views.dated),
     path("drf/echo/", views.EchoAPIView.as_view()),
     path("drf/comment-check/", views.CommentCheckAPIView.as_view()),
     path("drf/notes-since/", views.NotesSinceAPIView.as_view()),

@@ -237,6 +237,13 @@ def echo_body(request):
     return JsonResponse({"length": len(request.body), "body": request.body.decode()})
 
 
+def dated(request):
+    """A plain view whose response says when it last changed (ConditionalGetMiddleware reads it)."""
+    response = JsonResponse({"ok": True})
+    response["Last-Modified"] = "Sat, 01 Jan 2022 00:00:00 GMT"
+    return response
+
+
 def see_other(request):
     """Post/Redirect/Get: a view that answers a write with a redirect to follow with a GET."""
     return HttpResponseRedirect("/plain/echo/")

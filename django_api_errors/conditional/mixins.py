@@ -48,6 +48,7 @@ from django_api_errors.conditional.preconditions import (
     version_tag,
     weak_match,
 )
+from django_api_errors.exceptions import FAILED_PRECONDITIONS as FAILED
 from django_api_errors.exceptions import Conflict, PreconditionFailed, PreconditionRequired
 
 if TYPE_CHECKING:
@@ -68,10 +69,6 @@ else:
 WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 UNSAFE = WRITES | {"POST"}
 
-FAILED = {
-    "If-Unmodified-Since": _("The resource has been modified since the date in If-Unmodified-Since."),
-    "If-None-Match": _("The resource exists in a version that If-None-Match excludes."),
-}
 CHANGED = _("The resource changed while this request was being processed.")
 WEAKENED = _(
     "If-Match holds the current ETag in its weak form (W/), which a compressing proxy made and a strong "
