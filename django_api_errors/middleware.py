@@ -22,12 +22,13 @@ A person whose browser prefers HTML keeps Django's pages.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core import signals
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotFound, HttpResponsePermanentRedirect
@@ -49,6 +50,7 @@ __all__ = ["ErrorMiddleware"]
 _REPLACED_HEADERS = {"content-type", "content-length", "vary", "cache-control"}
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _BODIES = _UNSAFE  # the methods whose body is read or refused (_body)
+_REDIRECTED = frozenset({301, 302, 404})  # what Django may answer a write it would redirect
 _EXCEPTION_ATTR = "api_errors_exception"
 _ID_ATTR = _requests.ID_ATTR
 _pop_id, _set_current, _reset_current = (
@@ -56,6 +58,7 @@ _pop_id, _set_current, _reset_current = (
     _requests.set_current,
     _requests.current_request_id.reset,
 )
+logger = logging.getLogger("django_api_errors")
 _common = CommonMiddleware(lambda request: HttpResponseBase())
 
 
@@ -100,6 +103,10 @@ def _no_response(request: HttpRequest) -> HttpResponseBase:
     return HttpResponseBase()
 
 
+def _stack() -> tuple[str, ...]:
+    return tuple(getattr(settings, "MIDDLEWARE", None) or ())
+
+
 def _unsafe_redirect(request: HttpRequest, response: HttpResponseBase) -> PermanentRedirect | None:
     """The 308 for a write Django would redirect with 301 or 302, which clients repeat as a ``GET``.
 
@@ -112,8 +119,12 @@ def _unsafe_redirect(request: HttpRequest, response: HttpResponseBase) -> Perman
     status = response.status_code
     if status == 404 and _common.should_redirect_with_slash(request):
         return PermanentRedirect(escape_leading_slashes(request.get_full_path(force_append_slash=True)))
-    for fallback in _fallbacks(tuple(getattr(settings, "MIDDLEWARE", None) or ())):
-        found = fallback.process_response(request, HttpResponseNotFound())
+    for fallback in _fallbacks(_stack()):
+        try:
+            found = fallback.process_response(request, HttpResponseNotFound())
+        except Exception:  # the response stands: a view's 302 may follow a write already made
+            logger.warning("%s failed on %s", type(fallback).__name__, request.path, exc_info=True)
+            continue
         if found.status_code in (301, 302) and (
             status == 404 or found["Location"] == response.get("Location")
         ):
@@ -211,14 +222,23 @@ class ErrorMiddleware:
         try:
             refused = _body.complete(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else await get_response(request)
+            if response.status_code in _REDIRECTED and request.method in _UNSAFE and _fallbacks(_stack()):
+                # RedirectFallbackMiddleware reads the database: not on the event loop.
+                redirect = await sync_to_async(_unsafe_redirect)(request, response)
+                if redirect is not None:
+                    set_header(request, redirect)
+                    return redirect
+                return self.finish(request, response, asked=True)
             return self.finish(request, response)
         finally:
             unbind(request, token)
 
-    def finish(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def finish(
+        self, request: HttpRequest, response: HttpResponseBase, *, asked: bool = False
+    ) -> HttpResponseBase:
         set_header(request, response)
         status = response.status_code
-        if status in (301, 302, 404) and request.method in _UNSAFE:
+        if not asked and status in _REDIRECTED and request.method in _UNSAFE:
             redirect = _unsafe_redirect(request, response)
             if redirect is not None:
                 set_header(request, redirect)

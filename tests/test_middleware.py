@@ -278,3 +278,17 @@ def test_conditional_get_304_carries_the_request_id(client, conditional_get):
     response = client.get("/plain/dated/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
     assert response["X-Request-ID"]
+
+
+def test_a_failing_fallback_leaves_the_views_answer(client, monkeypatch, caplog):
+    # The view's write is made: a 500 now would have the client make it twice.
+    from django_api_errors import middleware
+
+    class Broken:
+        def process_response(self, request, response):
+            raise RuntimeError("no such table: django_redirect")
+
+    monkeypatch.setattr(middleware, "_fallbacks", lambda stack: (Broken(),))
+    response = client.post("/plain/see-other/", data=b"x", content_type="text/plain")
+    assert (response.status_code, response["Location"]) == (302, "/plain/echo/")
+    assert "Broken failed on /plain/see-other/" in caplog.text

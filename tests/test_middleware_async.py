@@ -93,3 +93,33 @@ def test_async_stack_keeps_a_write_without_its_language_prefix(settings):
     asynchronous = async_to_sync(AsyncClient().post)("/plain/echo/", data=b"x", content_type="text/plain")
     assert sync.status_code == 308
     assert _answer(asynchronous) == _answer(sync)
+
+
+REDIRECTS = "django.contrib.redirects.middleware.RedirectFallbackMiddleware"
+
+
+@pytest.mark.parametrize(
+    "stack", [[*ASYNC_STACK, REDIRECTS], [REDIRECTS, *ASYNC_STACK]], ids=["below", "above"]
+)
+@pytest.mark.parametrize(
+    ("method", "path", "status", "location"),
+    [
+        ("post", "/drf/old-echo/", 308, "/drf/echo/"),  # a path the redirects app moved
+        ("delete", "/drf/old-echo/", 308, "/drf/echo/"),
+        ("post", "/plain/see-other/", 302, "/plain/echo/"),  # a view's own redirect after a write
+        ("post", "/nothing/here/", 404, None),
+    ],
+)
+def test_async_stack_asks_the_redirects_app_off_the_event_loop(
+    settings, stack, method, path, status, location
+):
+    # RedirectFallbackMiddleware reads the database, which Django refuses on the
+    # event loop (SynchronousOnlyOperation): a 500, after the view's write.
+    from django.contrib.redirects.models import Redirect
+
+    Redirect.objects.create(site_id=1, old_path="/drf/old-echo/", new_path="/drf/echo/")
+    settings.MIDDLEWARE = stack
+    client = AsyncClient(raise_request_exception=False)
+    response = async_to_sync(getattr(client, method))(path, data=b"x", content_type="text/plain")
+    assert (response.status_code, response.get("Location")) == (status, location)
+    assert response["X-Request-ID"]
