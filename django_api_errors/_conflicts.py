@@ -64,7 +64,7 @@ def unstorable(exc: BaseException) -> bool:
         cause: Any = exc.__cause__ or exc
         if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) not in _PG_UNSTORABLE:
             return False
-    elif not isinstance(exc, OverflowError):
+    elif not out_of_range(exc):
         return False
     return any(
         isinstance(frame.f_locals.get("self"), _WRITES) for frame, _lineno in walk_tb(exc.__traceback__)
@@ -76,12 +76,22 @@ def out_of_range(exc: BaseException) -> bool:
 
     SQLite takes datetimes in UTC: ``?updated_at__gte=0001-01-01T00:00+14:00``
     is before year 1 there, and Python raises ``OverflowError`` making it so.
-    Reading rows back (converters) is not sending a value: it stays the server's.
+    Reading rows back (the driver's fetch, converters) is not sending a value:
+    it stays the server's.  A value the server itself put in the query (an
+    aware ``datetime.max`` in a time zone east of UTC) is answered the same, so
+    :mod:`.classify` logs these with their traceback.
     """
     return isinstance(exc, OverflowError) and any(
-        isinstance(frame.f_locals.get("self"), SQLCompiler)
-        and frame.f_code.co_name in ("as_sql", "execute_sql")
-        for frame, _lineno in walk_tb(exc.__traceback__)
+        _sending(frame) for frame, _lineno in walk_tb(exc.__traceback__)
+    )
+
+
+def _sending(frame: Any) -> bool:
+    """A frame compiling a statement, or handing it and its values to the driver."""
+    if frame.f_code.co_name == "as_sql":
+        return isinstance(frame.f_locals.get("self"), SQLCompiler)
+    return frame.f_code.co_name in ("_execute", "_executemany") and (
+        frame.f_globals.get("__name__") == "django.db.backends.utils"
     )
 
 

@@ -8,6 +8,7 @@ wing tells an expired session from none), so the core never imports them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from traceback import walk_tb
 from typing import Any
@@ -23,6 +24,8 @@ from rest_framework import exceptions as drf
 from django_api_errors import _conflicts, _details, _requests, codes, conf
 from django_api_errors.exceptions import ApiError, InsufficientScope, UsageLimitExceeded
 from django_api_errors.problem import Problem
+
+logger = logging.getLogger("django_api_errors")
 
 try:
     from django_ratelimit.exceptions import Ratelimited
@@ -196,10 +199,10 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
             return Problem.for_code(
                 "conflict", UNIQUE, extra={"fields": _details.client_names(fields, request)}
             )
-    if _conflicts.unstorable(exc):
-        return Problem.for_code("invalid_request", UNSTORABLE)
-    if _conflicts.out_of_range(exc):
-        return Problem.for_code("invalid_request", UNCOMPARABLE)
+    if _conflicts.unstorable(exc) or _conflicts.out_of_range(exc):
+        # Most likely the client's value, possibly the server's own: the traceback tells.
+        logger.warning("The database refused a value: answered 400", exc_info=exc)
+        return Problem.for_code("invalid_request", UNSTORABLE if _conflicts.unstorable(exc) else UNCOMPARABLE)
     wait = _conflicts.unavailable(exc)
     if wait is not None:
         # Busy or unreachable, not broken: the client should retry (RFC 9110 §15.6.4).

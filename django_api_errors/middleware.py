@@ -31,6 +31,7 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core import signals
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware
 from django.utils.http import escape_leading_slashes
@@ -50,7 +51,6 @@ __all__ = ["ErrorMiddleware"]
 _REPLACED_HEADERS = {"content-type", "content-length", "vary", "cache-control"}
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _BODIES = _UNSAFE  # the methods whose body is read or refused (_body)
-_REDIRECTED = frozenset({301, 302, 404})  # what Django may answer a write it would redirect
 _EXCEPTION_ATTR = "api_errors_exception"
 _ID_ATTR = _requests.ID_ATTR
 _pop_id, _set_current, _reset_current = (
@@ -95,7 +95,10 @@ def _fallbacks(stack: tuple[str, ...]) -> tuple[Any, ...]:
         if isinstance(middleware, type) and any(
             f"{base.__module__}.{base.__qualname__}" in _FALLBACKS for base in middleware.__mro__
         ):
-            found.append(middleware(_no_response))
+            try:
+                found.append(middleware(_no_response))
+            except MiddlewareNotUsed:  # Django left it out of the chain too
+                pass
     return tuple(found)
 
 
@@ -105,6 +108,17 @@ def _no_response(request: HttpRequest) -> HttpResponseBase:
 
 def _stack() -> tuple[str, ...]:
     return tuple(getattr(settings, "MIDDLEWARE", None) or ())
+
+
+def _redirectable(request: HttpRequest, status: int) -> bool:
+    """A write answered 404, or 301/302 where no view ran: a fallback below made it of the 404.
+
+    A view's own redirect after a write (Post/Redirect/Get) is meant to be
+    followed with a ``GET``, wherever it points.
+    """
+    if request.method not in _UNSAFE:
+        return False
+    return status == 404 or (status in (301, 302) and getattr(request, "resolver_match", None) is None)
 
 
 def _unsafe_redirect(request: HttpRequest, response: HttpResponseBase) -> PermanentRedirect | None:
@@ -122,11 +136,11 @@ def _unsafe_redirect(request: HttpRequest, response: HttpResponseBase) -> Perman
     for fallback in _fallbacks(_stack()):
         try:
             found = fallback.process_response(request, HttpResponseNotFound())
-        except Exception:  # the response stands: a view's 302 may follow a write already made
+        except Exception:  # the answer stands as it was (a missing table, a database away)
             logger.warning("%s failed on %s", type(fallback).__name__, request.path, exc_info=True)
             continue
         if found.status_code in (301, 302) and (
-            status == 404 or found["Location"] == response.get("Location")
+            status == 404 or (found.status_code == status and found["Location"] == response.get("Location"))
         ):
             redirect = PermanentRedirect(found["Location"])
             if found.has_header("Vary"):
@@ -139,10 +153,9 @@ def _failed_precondition(meta: Any) -> Problem | None:
     """A 412 made without If-Match (ConditionalGetMiddleware, ``@condition``) names the header that failed."""
     if "HTTP_IF_MATCH" in meta:
         return None  # the code's own wording
-    for header in FAILED_PRECONDITIONS:
-        if "HTTP_" + header.upper().replace("-", "_") in meta:
-            return Problem.for_code("precondition_failed", FAILED_PRECONDITIONS[header])
-    return None
+    sent = [header for header in FAILED_PRECONDITIONS if "HTTP_" + header.upper().replace("-", "_") in meta]
+    # With both, either may have failed: the code's own wording then.
+    return Problem.for_code("precondition_failed", FAILED_PRECONDITIONS[sent[0]]) if len(sent) == 1 else None
 
 
 def _is_documented(response: HttpResponseBase) -> bool:
@@ -222,7 +235,7 @@ class ErrorMiddleware:
         try:
             refused = _body.complete(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else await get_response(request)
-            if response.status_code in _REDIRECTED and request.method in _UNSAFE and _fallbacks(_stack()):
+            if _redirectable(request, response.status_code) and _fallbacks(_stack()):
                 # RedirectFallbackMiddleware reads the database: not on the event loop.
                 redirect = await sync_to_async(_unsafe_redirect)(request, response)
                 if redirect is not None:
@@ -238,7 +251,7 @@ class ErrorMiddleware:
     ) -> HttpResponseBase:
         set_header(request, response)
         status = response.status_code
-        if not asked and status in _REDIRECTED and request.method in _UNSAFE:
+        if not asked and _redirectable(request, status):
             redirect = _unsafe_redirect(request, response)
             if redirect is not None:
                 set_header(request, redirect)

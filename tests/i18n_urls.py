@@ -5,9 +5,11 @@ from django.urls import path
 
 from tests import views
 
-urlpatterns = i18n_patterns(
+urlpatterns = [path("drf/moved/", views.to_english)]  # a view's own redirect into the prefixed paths
+urlpatterns += i18n_patterns(
     path("plain/echo/", views.echo_body),
     path("drf/echo/", views.EchoAPIView.as_view()),
+    path("drf/moved/", views.EchoAPIView.as_view()),
 )
 
 handler404 = "django_api_errors.views.page_not_found"

@@ -33,3 +33,23 @@ class RecordErrorsMiddleware:
         if response.status_code >= 400 and not settings.DEBUG and not response.streaming:
             RECORDED.append((request.path, response.status_code, list(response.items()), response.content))
         return response
+
+
+def _unused_redirects():
+    from django.contrib.redirects.middleware import RedirectFallbackMiddleware
+    from django.core.exceptions import MiddlewareNotUsed
+
+    class UnusedRedirects(RedirectFallbackMiddleware):
+        """Switched off by its own settings: Django leaves it out of the chain."""
+
+        def __init__(self, get_response):
+            raise MiddlewareNotUsed
+
+    return UnusedRedirects
+
+
+def __getattr__(name):
+    # Defined on first use: the redirects app's middleware imports its model.
+    if name == "UnusedRedirects":
+        return _unused_redirects()
+    raise AttributeError(name)

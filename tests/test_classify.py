@@ -105,28 +105,35 @@ def test_a_number_sqlite_cannot_store_is_the_clients(django_user_model):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("middleware_paths")
 @pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
-def test_a_datetime_sqlite_cannot_compare_is_the_clients(client, since):
+def test_a_datetime_sqlite_cannot_compare_is_the_clients(client, caplog, since):
     # SQLite compares datetimes in UTC, and these two fall outside years 1-9999
     # there: Python raises OverflowError while the query is compiled.
     response = client.get("/drf/notes-since/", {"since": since})
     body = assert_error(response, 400, "invalid_request")
     assert "range" in body["error_description"] and "date value" not in response.content.decode()
+    # It may be the server's own value (an aware datetime.max): the traceback is logged.
+    logged = [r for r in caplog.records if r.name == "django_api_errors" and r.exc_info]
+    assert logged and "date value out of range" in caplog.text
     assert client.get("/drf/notes-since/", {"since": "2001-01-01T00:00:00+14:00"}).json() == {"count": 0}
 
 
-class _Rows(SQLCompiler):
-    """A query whose rows, read back, hold what Python cannot convert: the server's data."""
+class _Fetch(SQLCompiler):
+    """A query whose rows, fetched inside ``execute_sql``, hold what Python cannot convert: the server's data."""
 
     def __init__(self):
         pass
+
+    def execute_sql(self, *args, **kwargs):
+        raise OverflowError("date value out of range")
 
     def results_iter(self, *args, **kwargs):
         raise OverflowError("date value out of range")
 
 
-def test_an_overflow_reading_rows_back_stays_a_server_error():
+@pytest.mark.parametrize("step", ["execute_sql", "results_iter"])
+def test_an_overflow_reading_rows_back_stays_a_server_error(step):
     with pytest.raises(OverflowError) as raised:
-        _Rows().results_iter()
+        getattr(_Fetch(), step)()
     assert classify(raised.value).code == "server_error"
 
 

@@ -118,6 +118,9 @@ def test_async_stack_asks_the_redirects_app_off_the_event_loop(
     from django.contrib.redirects.models import Redirect
 
     Redirect.objects.create(site_id=1, old_path="/drf/old-echo/", new_path="/drf/echo/")
+    Redirect.objects.create(
+        site_id=1, old_path="/plain/see-other/", new_path="/plain/echo/"
+    )  # a leftover row
     settings.MIDDLEWARE = stack
     client = AsyncClient(raise_request_exception=False)
     response = async_to_sync(getattr(client, method))(path, data=b"x", content_type="text/plain")

@@ -237,6 +237,11 @@ def echo_body(request):
     return JsonResponse({"length": len(request.body), "body": request.body.decode()})
 
 
+def to_english(request):
+    """A view outside ``i18n_patterns`` that answers a write with a redirect into them."""
+    return HttpResponseRedirect("/en/drf/moved/")
+
+
 def dated(request):
     """A plain view whose response says when it last changed (ConditionalGetMiddleware reads it)."""
     response = JsonResponse({"ok": True})
