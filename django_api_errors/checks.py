@@ -65,10 +65,28 @@ def check_exception_handler(**kwargs: Any) -> list[CheckMessage]:
 
 COMMON = "django.middleware.common.CommonMiddleware"
 CONDITIONAL_GET = "django.middleware.http.ConditionalGetMiddleware"
+REDIRECTS = "django.contrib.redirects.middleware.RedirectFallbackMiddleware"
+# Middleware whose error responses ErrorMiddleware documents only from above them.
+_BELOW = (
+    (
+        CONDITIONAL_GET,
+        "W009",
+        "the 412 it answers has an empty body instead of the documented one, and its 304s carry no "
+        "request id",
+        "still below GZipMiddleware",
+    ),
+    (
+        REDIRECTS,
+        "W010",
+        "the 410 it answers for a redirect without a new path has an empty body instead of the "
+        "documented one",
+        "at the end of MIDDLEWARE, where Django's documentation adds it",
+    ),
+)
 
 
 def check_middleware(**kwargs: Any) -> list[CheckMessage]:
-    """W005: ErrorMiddleware missing; W006: before CommonMiddleware; W009: after ConditionalGetMiddleware."""
+    """W005: ErrorMiddleware missing; W006: above CommonMiddleware; W009, W010: see ``_BELOW``."""
     stack = [dotted(entry) for entry in getattr(settings, "MIDDLEWARE", None) or ()]
     if MIDDLEWARE not in stack:
         return [
@@ -92,15 +110,15 @@ def check_middleware(**kwargs: Any) -> list[CheckMessage]:
                 id="django_api_errors.W006",
             )
         )
-    if CONDITIONAL_GET in stack and stack.index(CONDITIONAL_GET) < ours:
-        messages.append(
-            Warning(
-                "ConditionalGetMiddleware comes before ErrorMiddleware, so the 412 it answers has an "
-                "empty body instead of the documented one, and its 304s carry no request id.",
-                hint=f"Move {CONDITIONAL_GET} below {MIDDLEWARE} (still below GZipMiddleware).",
-                id="django_api_errors.W009",
+    for other, number, effect, where in _BELOW:
+        if other in stack and stack.index(other) < ours:
+            messages.append(
+                Warning(
+                    f"{other.rsplit('.', 1)[1]} comes before ErrorMiddleware, so {effect}.",
+                    hint=f"Move {other} below {MIDDLEWARE} ({where}).",
+                    id=f"django_api_errors.{number}",
+                )
             )
-        )
     return messages
 
 

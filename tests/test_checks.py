@@ -123,7 +123,14 @@ def test_error_middleware_before_common_middleware_is_w006():
     conditional = "django.middleware.http.ConditionalGetMiddleware"
     with override_settings(MIDDLEWARE=[conditional, ours, common]):
         assert [m.id for m in check_middleware()] == ["django_api_errors.W006", "django_api_errors.W009"]
-    with override_settings(MIDDLEWARE=[common, ours, conditional]):
+    redirects = "django.contrib.redirects.middleware.RedirectFallbackMiddleware"
+    with override_settings(MIDDLEWARE=[conditional, redirects, ours, common]):
+        assert [m.id for m in check_middleware()] == [
+            "django_api_errors.W006",
+            "django_api_errors.W009",
+            "django_api_errors.W010",
+        ]
+    with override_settings(MIDDLEWARE=[common, ours, conditional, redirects]):
         assert check_middleware() == []
 
 
