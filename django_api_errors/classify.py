@@ -199,10 +199,11 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
             return Problem.for_code(
                 "conflict", UNIQUE, extra={"fields": _details.client_names(fields, request)}
             )
-    if _conflicts.unstorable(exc) or _conflicts.out_of_range(exc):
+    unstorable = _conflicts.unstorable(exc)
+    if unstorable or _conflicts.out_of_range(exc):
         # Most likely the client's value, possibly the server's own: the traceback tells.
         logger.warning("The database refused a value: answered 400", exc_info=exc)
-        return Problem.for_code("invalid_request", UNSTORABLE if _conflicts.unstorable(exc) else UNCOMPARABLE)
+        return Problem.for_code("invalid_request", UNSTORABLE if unstorable else UNCOMPARABLE)
     wait = _conflicts.unavailable(exc)
     if wait is not None:
         # Busy or unreachable, not broken: the client should retry (RFC 9110 §15.6.4).

@@ -48,8 +48,12 @@ from django_api_errors.conditional.preconditions import (
     version_tag,
     weak_match,
 )
-from django_api_errors.exceptions import FAILED_PRECONDITIONS as FAILED
-from django_api_errors.exceptions import Conflict, PreconditionFailed, PreconditionRequired
+from django_api_errors.exceptions import (
+    FAILED_PRECONDITIONS,
+    Conflict,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 
 if TYPE_CHECKING:
     from rest_framework import generics, mixins
@@ -129,7 +133,7 @@ class ConditionalRequestMixin(AsyncActions, _View):
         return Response(body(), headers=headers)
 
     def _failed(self, header: str, etag: str | None) -> PreconditionFailed:
-        description = FAILED.get(header)
+        description = FAILED_PRECONDITIONS.get(header)
         if header == "If-Match":  # "changed since the version named" would mislead for these two
             tags = parse_etags(self.request.META.get("HTTP_IF_MATCH", ""))
             if tags is None:
