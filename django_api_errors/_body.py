@@ -49,11 +49,10 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import LimitedStream, WSGIRequest
-from django.http import Http404, HttpRequest, UnreadablePostError
-from django.urls import Resolver404, resolve
+from django.http import HttpRequest, UnreadablePostError
 from django.utils.translation import gettext_lazy as _
 
-from django_api_errors import _text, conf
+from django_api_errors import _routing, _text, conf
 from django_api_errors._stream import Framed, Whole
 from django_api_errors.classify import INCOMPLETE, TOO_BIG, UNCLOSED, Incomplete
 from django_api_errors.problem import Problem
@@ -182,32 +181,7 @@ def _not_text(request: HttpRequest, body: bytes, close: bytes | None) -> Problem
         problem = Problem.for_code("invalid_request", details=found)
     else:
         return None
-    return problem if _text.parsed_by_drf(_handler(request)) else None
-
-
-def _handler(request: HttpRequest) -> Any | None:
-    """The view that takes the request's method, or ``None`` where its 404 or 405 comes first.
-
-    A refusal of the body waits for these (RFC 9110 §13.2.1 orders preconditions the same way).
-    """
-    try:
-        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
-    except (Resolver404, Http404):
-        return None
-    # as_view() keeps the class (Django's view_class, DRF's cls) and a viewset's actions.
-    cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
-    actions, method = getattr(view, "actions", None), (request.method or "").lower()
-    takes = method in actions if isinstance(actions, dict) else cls is None or hasattr(cls, method)
-    return view if takes else None
-
-
-def _takes_partial_put(view: Any) -> bool:
-    """Whether ``view`` says ``accepts_partial_put``, on itself, its class or ``as_view()``'s arguments."""
-    kwargs = getattr(view, "view_initkwargs", None) or getattr(view, "initkwargs", None) or {}
-    if "accepts_partial_put" in kwargs:
-        return bool(kwargs["accepts_partial_put"])
-    cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
-    return any(getattr(owner, "accepts_partial_put", False) for owner in (view, cls))
+    return problem if _text.parsed_by_drf(_routing.handler(request)) else None
 
 
 def _overridden(request: HttpRequest) -> bool:
@@ -215,7 +189,7 @@ def _overridden(request: HttpRequest) -> bool:
     meta = request.META
     for key in _OVERRIDES:
         if key in meta and meta[key].strip().upper() not in ("", "POST"):
-            return _handler(request) is not None  # a 404 or 405 comes first
+            return _routing.handler(request) is not None  # a 404 or 405 comes first
     return False
 
 
@@ -228,7 +202,7 @@ def _close_delimiter(request: HttpRequest) -> bytes | None:
 
 
 def _refused_coding(request: HttpRequest, description: Any) -> Problem | None:
-    if _handler(request) is None:
+    if _routing.handler(request) is None:
         return None
     problem = Problem.for_code("invalid_content_type", description)
     problem.headers["Accept-Encoding"] = ", ".join(
@@ -271,8 +245,8 @@ def complete(request: HttpRequest) -> Problem | None:
     if request.method == "POST" and _overridden(request):
         return Problem.for_code("invalid_request", OVERRIDDEN)
     if "HTTP_CONTENT_RANGE" in request.META and request.method == "PUT":
-        view = _handler(request)
-        if view is not None and not _takes_partial_put(view):
+        view = _routing.handler(request)
+        if view is not None and not _routing.says(view, "accepts_partial_put"):
             return Problem.for_code("invalid_request", PARTIAL_PUT)
     if not _unannounced(request):
         return _undecoded(request) or _read_early(request)

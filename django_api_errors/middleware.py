@@ -25,20 +25,14 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
-from django.conf import settings
 from django.core import signals
-from django.core.exceptions import MiddlewareNotUsed
-from django.http import HttpRequest, HttpResponseBase, HttpResponseNotFound, HttpResponsePermanentRedirect
-from django.middleware.common import CommonMiddleware
-from django.utils.http import escape_leading_slashes
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.log import log_response
-from django.utils.module_loading import import_string
 
-from django_api_errors import _body, _logging, _requests, _sentry, conf
+from django_api_errors import _body, _conditions, _logging, _redirects, _requests, _sentry, conf
 from django_api_errors._requests import bind, set_header, unbind
 from django_api_errors.exceptions import FAILED_PRECONDITIONS
 from django_api_errors.handlers import respond
@@ -49,7 +43,7 @@ from django_api_errors.views import wants_html
 __all__ = ["ErrorMiddleware"]
 
 _REPLACED_HEADERS = {"content-type", "content-length", "vary", "cache-control"}
-_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_UNSAFE = _redirects.UNSAFE
 _BODIES = _UNSAFE  # the methods whose body is read or refused (_body)
 _EXCEPTION_ATTR = "api_errors_exception"
 _ID_ATTR = _requests.ID_ATTR
@@ -59,13 +53,6 @@ _pop_id, _set_current, _reset_current = (
     _requests.current_request_id.reset,
 )
 logger = logging.getLogger("django_api_errors")
-_common = CommonMiddleware(lambda request: HttpResponseBase())
-
-
-class PermanentRedirect(HttpResponsePermanentRedirect):
-    """308: like 301, but the client must repeat the method and the body."""
-
-    status_code = 308
 
 
 def _remember_exception(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
@@ -78,75 +65,9 @@ def _remember_exception(sender: Any, request: HttpRequest | None = None, **kwarg
 signals.got_request_exception.connect(_remember_exception, dispatch_uid="django_api_errors.middleware")
 
 
-# Django middleware that answers a 404 with a redirect: to the path with its
-# language prefix (302), or to where a row of django.contrib.redirects says (301).
-_FALLBACKS = (
-    "django.middleware.locale.LocaleMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
-)
-
-
-@lru_cache(maxsize=8)
-def _fallbacks(stack: tuple[str, ...]) -> tuple[Any, ...]:
-    """Instances of the middleware in ``stack`` that redirect a 404 (subclasses included)."""
-    found = []
-    for entry in stack:
-        middleware = import_string(entry)  # Django has imported each already
-        if isinstance(middleware, type) and any(
-            f"{base.__module__}.{base.__qualname__}" in _FALLBACKS for base in middleware.__mro__
-        ):
-            try:
-                found.append(middleware(_no_response))
-            except MiddlewareNotUsed:  # Django left it out of the chain too
-                pass
-    return tuple(found)
-
-
-def _no_response(request: HttpRequest) -> HttpResponseBase:
-    return HttpResponseBase()
-
-
-def _stack() -> tuple[str, ...]:
-    return tuple(getattr(settings, "MIDDLEWARE", None) or ())
-
-
-def _redirectable(request: HttpRequest, status: int) -> bool:
-    """A write answered 404, or 301/302 where no view ran: a fallback below made it of the 404.
-
-    A view's own redirect after a write (Post/Redirect/Get) is meant to be
-    followed with a ``GET``, wherever it points.
-    """
-    if request.method not in _UNSAFE:
-        return False
-    return status == 404 or (status in (301, 302) and getattr(request, "resolver_match", None) is None)
-
-
-def _unsafe_redirect(request: HttpRequest, response: HttpResponseBase) -> PermanentRedirect | None:
-    """The 308 for a write Django would redirect with 301 or 302, which clients repeat as a ``GET``.
-
-    ``CommonMiddleware`` adds a missing slash (``APPEND_SLASH``) to a 404;
-    ``LocaleMiddleware`` adds the language prefix of ``i18n_patterns``, and
-    ``RedirectFallbackMiddleware`` sends a path that moved where its row says.
-    Those two are asked what they do with a 404: above this middleware they
-    have yet to see it, below it they made ``response`` (the same redirect).
-    """
-    status = response.status_code
-    if status == 404 and _common.should_redirect_with_slash(request):
-        return PermanentRedirect(escape_leading_slashes(request.get_full_path(force_append_slash=True)))
-    for fallback in _fallbacks(_stack()):
-        try:
-            found = fallback.process_response(request, HttpResponseNotFound())
-        except Exception:  # the answer stands as it was (a missing table, a database away)
-            logger.warning("%s failed on %s", type(fallback).__name__, request.path, exc_info=True)
-            continue
-        if found.status_code in (301, 302) and (
-            status == 404 or (found.status_code == status and found["Location"] == response.get("Location"))
-        ):
-            redirect = PermanentRedirect(found["Location"])
-            if found.has_header("Vary"):
-                redirect["Vary"] = found["Vary"]  # a language prefix follows Accept-Language and the cookie
-            return redirect
-    return None
+def _refused(request: HttpRequest) -> Problem | None:
+    """Why a write is refused before its view runs: a body not all there, or a condition it would ignore."""
+    return _body.complete(request) or _conditions.refusal(request)
 
 
 def _failed_precondition(meta: Any) -> Problem | None:
@@ -202,7 +123,7 @@ class ErrorMiddleware:
             token = None
         try:
             if request.method in _BODIES:
-                refused = _body.complete(request)
+                refused = _body.complete(request) or _conditions.refusal(request)
                 response = respond(refused, request) if refused is not None else self.get_response(request)
             else:
                 response = self.get_response(request)
@@ -223,7 +144,7 @@ class ErrorMiddleware:
         """``__call__`` with sentry-sdk installed: the request's scope carries its id."""
         token = bind(request)
         try:
-            refused = _body.complete(request) if request.method in _BODIES else None
+            refused = _refused(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else self.get_response(request)
             return self.finish(request, response)
         finally:
@@ -233,11 +154,11 @@ class ErrorMiddleware:
         get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
         token = bind(request)
         try:
-            refused = _body.complete(request) if request.method in _BODIES else None
+            refused = _refused(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else await get_response(request)
-            if _redirectable(request, response.status_code) and _fallbacks(_stack()):
+            if _redirects.redirectable(request, response.status_code) and _redirects.fallbacks_here():
                 # RedirectFallbackMiddleware reads the database: not on the event loop.
-                redirect = await sync_to_async(_unsafe_redirect)(request, response)
+                redirect = await sync_to_async(_redirects.unsafe_redirect)(request, response)
                 if redirect is not None:
                     set_header(request, redirect)
                     return redirect
@@ -251,8 +172,8 @@ class ErrorMiddleware:
     ) -> HttpResponseBase:
         set_header(request, response)
         status = response.status_code
-        if not asked and _redirectable(request, status):
-            redirect = _unsafe_redirect(request, response)
+        if not asked and _redirects.redirectable(request, status):
+            redirect = _redirects.unsafe_redirect(request, response)
             if redirect is not None:
                 set_header(request, redirect)
                 return redirect

@@ -416,9 +416,7 @@ def test_an_admin_save_changes_the_etag_so_an_old_if_match_cannot_overwrite_it(
     server: tuple[str, bool],
 ) -> None:
     url, _ = server
-    api, created, _ = new_product(url, "lamp")
-    path = f"{url}/api/versioned-products/{created['id']}/"
-    tag = api.get(path, timeout=10).headers["ETag"]
+    api, created, _, path, tag = tagged_product(url, "lamp")
     # The admin's change form, as a person submits it.
     staff = staff_session(url)
     change = f"{url}/admin/shop/product/{created['id']}/change/"
@@ -514,6 +512,13 @@ def new_product(url: str, name: str) -> tuple[requests.Session, dict[str, object
     return api, created.json(), f"/api/products/{created.json()['id']}/"
 
 
+def tagged_product(url: str, name: str) -> tuple[requests.Session, dict[str, object], str, str, str]:
+    """``new_product``'s, and the product's URL on the mixin's viewset with its ``ETag`` there."""
+    api, created, path = new_product(url, name)
+    versioned = f"{url}/api/versioned-products/{created['id']}/"
+    return api, created, path, versioned, api.get(versioned, timeout=10).headers["ETag"]
+
+
 def test_a_compressed_form_or_a_partial_put_is_refused_not_applied(
     server: tuple[str, bool], request: pytest.FixtureRequest
 ) -> None:
@@ -553,6 +558,24 @@ def test_a_compressed_form_or_a_partial_put_is_refused_not_applied(
     sent = api.patch(product, data=b'{"name": "renamed"}', headers=merge, timeout=10)
     listed = documented(sent, 415, "invalid_content_type")["supported_media_types"]
     assert "application/json" in listed and sent.headers["Accept-Patch"] == ", ".join(listed)
+
+
+def test_a_conditional_write_to_a_viewset_without_the_mixin_is_refused_not_applied(
+    server: tuple[str, bool],
+) -> None:
+    url, _ = server
+    api, created, path, versioned, tag = tagged_product(url, "desk")
+    # The tag is the mixin view's; the plain viewset has none to compare it with and,
+    # without the check, answered 200 with the change made.
+    sent = api.patch(f"{url}{path}", json={"name": "renamed"}, headers={"If-Match": tag}, timeout=10)
+    assert "If-Match" in documented(sent, 412, "precondition_failed")["error_description"]
+    sent = api.put(f"{url}{path}", json={"name": "other"}, headers={"If-None-Match": "*"}, timeout=10)
+    documented(sent, 412, "precondition_failed")
+    assert api.get(f"{url}{path}", timeout=10).json() == created
+    # The mixin's view evaluates the same tag, and takes the change.
+    sent = api.patch(versioned, json={"name": f"{created['name']}-v2"}, headers={"If-Match": tag}, timeout=10)
+    assert sent.status_code == 200, sent.text
+    assert api.get(f"{url}{path}", timeout=10).json()["name"] == f"{created['name']}-v2"
 
 
 def test_form_text_not_in_its_charset_is_refused_not_stored_as_replacement_characters(

@@ -297,13 +297,13 @@ def test_conditional_get_304_carries_the_request_id(client, conditional_get):
 
 
 def test_a_failing_fallback_leaves_the_answer_as_it_was(client, monkeypatch, caplog):
-    from django_api_errors import middleware
+    from django_api_errors import _redirects
 
     class Broken:
         def process_response(self, request, response):
             raise RuntimeError("no such table: django_redirect")
 
-    monkeypatch.setattr(middleware, "_fallbacks", lambda stack: (Broken(),))
+    monkeypatch.setattr(_redirects, "fallbacks", lambda stack: (Broken(),))
     assert_error(client.post("/nothing/here/", data=b"x", content_type="text/plain"), 404, "not_found")
     assert "Broken failed on /nothing/here/" in caplog.text
 

@@ -41,15 +41,13 @@ from django_api_errors.conditional.preconditions import (
     Outcome,
     asserts_state,
     evaluate,
+    failure_description,
     is_conditional,
     names_a_version,
-    parse_etags,
     representation_tag,
     version_tag,
-    weak_match,
 )
 from django_api_errors.exceptions import (
-    FAILED_PRECONDITIONS,
     Conflict,
     PreconditionFailed,
     PreconditionRequired,
@@ -74,14 +72,6 @@ WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 UNSAFE = WRITES | {"POST"}
 
 CHANGED = _("The resource changed while this request was being processed.")
-WEAKENED = _(
-    "If-Match holds the current ETag in its weak form (W/), which a compressing proxy made and a strong "
-    "comparison never matches: send it without W/."
-)
-NO_TAG = _(
-    "If-Match holds no entity tag this server can read: send the ETag of the version you hold, "
-    "in double quotes."
-)
 
 
 class ConditionalRequestMixin(AsyncActions, _View):
@@ -100,6 +90,8 @@ class ConditionalRequestMixin(AsyncActions, _View):
     etag_cache_control: str | None = "private, no-cache"
     #: Writes without ``If-Match`` get 428; ``None`` follows ``API_ERRORS["REQUIRE_IF_MATCH"]``.
     require_if_match: bool | None = None
+    #: Its writes evaluate If-Match: ``ErrorMiddleware`` lets them through (an ``@action`` says it itself).
+    evaluates_preconditions = True
 
     _defer_large_fields = False
 
@@ -133,13 +125,7 @@ class ConditionalRequestMixin(AsyncActions, _View):
         return Response(body(), headers=headers)
 
     def _failed(self, header: str, etag: str | None) -> PreconditionFailed:
-        description = FAILED_PRECONDITIONS.get(header)
-        if header == "If-Match":  # "changed since the version named" would mislead for these two
-            tags = parse_etags(self.request.META.get("HTTP_IF_MATCH", ""))
-            if tags is None:
-                description = NO_TAG  # empty, or malformed
-            elif isinstance(tags, list) and etag and weak_match(tags, etag):
-                description = WEAKENED  # nothing changed: gzip weakened the tag the client holds
+        description = failure_description(header, self.request.META, etag)
         return PreconditionFailed(description, headers={"ETag": f'"{etag}"'} if etag else {})
 
     # Reads ------------------------------------------------------------

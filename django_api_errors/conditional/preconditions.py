@@ -16,11 +16,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.http import parse_http_date_safe
+from django.utils.translation import gettext_lazy as _
 from rest_framework.utils.encoders import JSONEncoder
 
 from django_api_errors import conf
+from django_api_errors.exceptions import FAILED_PRECONDITIONS
 
 ANY = "*"
+WEAKENED = _(
+    "If-Match holds the current ETag in its weak form (W/), which a compressing proxy made and a strong "
+    "comparison never matches: send it without W/."
+)
+NO_TAG = _(
+    "If-Match holds no entity tag this server can read: send the ETag of the version you hold, "
+    "in double quotes."
+)
 
 # entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text
 _ENTITY_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"')
@@ -168,3 +178,16 @@ def asserts_state(meta: Mapping[str, Any], has_last_modified: bool) -> bool:
     if "HTTP_IF_MATCH" in meta:
         return names_a_version(meta)
     return has_last_modified and _date(meta, "HTTP_IF_UNMODIFIED_SINCE") is not None
+
+
+def failure_description(header: str, meta: Mapping[str, str], etag: str | None) -> Any:
+    """What a 412 for the failed ``header`` says (``None``: the code's own wording)."""
+    if header != "If-Match":
+        return FAILED_PRECONDITIONS.get(header)
+    # "Changed since the version named" would mislead for these two.
+    tags = parse_etags(meta.get("HTTP_IF_MATCH", ""))
+    if tags is None:
+        return NO_TAG  # empty, or malformed
+    if isinstance(tags, list) and etag and weak_match(tags, etag):
+        return WEAKENED  # nothing changed: gzip weakened the tag the client holds
+    return None
