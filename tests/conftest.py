@@ -3,6 +3,11 @@ import os
 import re
 
 import pytest
+
+# DRF copies its settings into class attributes (APIView.throttle_classes,
+# GenericAPIView.pagination_class, ...) when these modules are first imported:
+# import them under the suite's settings, not inside some test's override_settings.
+import rest_framework.generics  # noqa: F401
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
