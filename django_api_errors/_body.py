@@ -181,7 +181,11 @@ def _not_text(request: HttpRequest, body: bytes, close: bytes | None) -> Problem
         problem = Problem.for_code("invalid_request", details=found)
     else:
         return None
-    return problem if _text.parsed_by_drf(_routing.handler(request)) else None
+    return (
+        problem
+        if _text.parsed_by_drf(_routing.handler(request), request.META.get("CONTENT_TYPE", ""))
+        else None
+    )
 
 
 def _overridden(request: HttpRequest) -> bool:

@@ -29,6 +29,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from rest_framework.utils.mediatypes import media_type_matches
 from rest_framework.validators import ProhibitSurrogateCharactersValidator as _SURROGATES
 from rest_framework.views import APIView
 
@@ -142,7 +143,13 @@ def is_json(content_type: str) -> bool:
     return main in ("application", "*") and (sub in ("json", "*") or sub.endswith("+json"))
 
 
-def parsed_by_drf(view: Any) -> bool:
-    """Whether ``view`` is a DRF view (``as_view()`` and ``@api_view`` keep the class as ``cls``)."""
+def parsed_by_drf(view: Any, content_type: str) -> bool:
+    """Whether ``view`` is a DRF view with a parser for ``content_type`` (without one, DRF's 415 comes first).
+
+    ``as_view()`` and ``@api_view`` keep the class as ``cls``, and ``as_view()``'s arguments.
+    """
     cls = getattr(view, "cls", None)
-    return isinstance(cls, type) and issubclass(cls, APIView)
+    if not (isinstance(cls, type) and issubclass(cls, APIView)):
+        return False
+    parsers = (getattr(view, "initkwargs", None) or {}).get("parser_classes", cls.parser_classes)
+    return any(media_type_matches(parser.media_type, content_type) for parser in parsers)

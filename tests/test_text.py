@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.handlers.wsgi import WSGIRequest
 from django.test import AsyncClient, Client, RequestFactory
+from rest_framework.parsers import JSONParser
 
 from django_api_errors import _body, _text
 from tests.conftest import assert_error
@@ -104,12 +105,24 @@ def test_a_form_past_the_early_read_bound_is_not_checked(client, settings):
 def test_drf_views_are_recognised():
     from tests import views
 
-    assert _text.parsed_by_drf(views.EchoAPIView.as_view())
-    assert _text.parsed_by_drf(views.drf_ratelimited)  # @api_view
-    assert _text.parsed_by_drf(views.PartViewSet.as_view({"put": "update"}))
-    assert not _text.parsed_by_drf(views.echo_body)
-    assert not _text.parsed_by_drf(views.PartView.as_view())
-    assert not _text.parsed_by_drf(None)
+    json = "application/json"
+    assert _text.parsed_by_drf(views.EchoAPIView.as_view(), json)
+    assert _text.parsed_by_drf(views.drf_ratelimited, "*/*")  # @api_view; DRF's first parser takes */*
+    assert _text.parsed_by_drf(views.PartViewSet.as_view({"put": "update"}), FORM)
+    assert not _text.parsed_by_drf(views.echo_body, json)
+    assert not _text.parsed_by_drf(views.PartView.as_view(), json)
+    assert not _text.parsed_by_drf(None, json)
+    # DRF's 415 comes first: no parser of the view takes the type.
+    assert not _text.parsed_by_drf(views.EchoAPIView.as_view(), "application/merge-patch+json")
+    assert not _text.parsed_by_drf(views.EchoAPIView.as_view(parser_classes=[JSONParser]), FORM)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_type_the_view_has_no_parser_for_gets_drfs_415_not_the_text_checks_400(kind):
+    merge = _post(kind, "/drf/echo/", rb'{"title": "smile \ud83d"}', "application/merge-patch+json")
+    assert assert_error(merge, 415, "invalid_content_type")["supported_media_types"]
+    form = _post(kind, "/drf/json-echo/", b"title=caf%E9", FORM)
+    assert_error(form, 415, "invalid_content_type")
 
 
 SURROGATE = "surrogate_characters_not_allowed"

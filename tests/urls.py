@@ -1,5 +1,6 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.parsers import JSONParser
 
 from tests import views
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("plain/see-other/", views.see_other),
     path("plain/dated/", views.dated),
     path("drf/echo/", views.EchoAPIView.as_view()),
+    path("drf/json-echo/", views.EchoAPIView.as_view(parser_classes=[JSONParser])),
     path("drf/comment-check/", views.CommentCheckAPIView.as_view()),
     path("drf/notes-since/", views.NotesSinceAPIView.as_view()),
     path("plain/part/", views.echo_part),
