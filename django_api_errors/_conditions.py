@@ -1,36 +1,39 @@
-"""A conditional write to a DRF view that would not evaluate the condition: 412, not a silent write.
+"""A conditional write that DRF's own code would carry out unconditionally: 412, not a silent write.
 
 RFC 9110 §13.1.1 asks a server to evaluate ``If-Match`` before it performs
-the method.  A DRF view without entity tags ignores it and makes the change
-the client made conditional, answering 2xx; a ``PUT`` or ``POST`` with
-``If-None-Match: *`` ("only where nothing exists yet") overwrites.  A view
-without an entity tag has nothing that matches ``If-Match``, and what a DRF
-write reaches exists (or the view answers 404): both conditions are false,
-so ``ErrorMiddleware`` answers 412 before such a view runs.
+the method.  DRF's ``create``, ``update``, ``partial_update`` and ``destroy``
+(and adrf's ``a``-twins, and the generic views' handlers that call them)
+never read it: a viewset without ``ConditionalRequestMixin`` makes the
+change the client made conditional and answers 2xx, and a ``PUT`` or
+``POST`` with ``If-None-Match: *`` ("only where nothing exists yet")
+overwrites.  Such a view has no entity tag that could match ``If-Match``,
+and what its write reaches exists (DRF's update and destroy answer 404
+where it does not): both conditions are false, so ``ErrorMiddleware``
+answers 412 before the view runs.
 
-A view evaluates these headers where it says ``evaluates_preconditions``
-(see :mod:`._routing`).  ``ConditionalRequestMixin`` says it for its own
-actions; an ``@action`` says it for itself: ``@action(...,
-evaluates_preconditions=True)``.  ``If-Match: *`` passes (the resource
-exists, or the view answers 404), and views that are not DRF's are left to
-themselves (Django's ``@condition`` evaluates them).
+Only writes made by that code, unchanged, are judged: an overridden action
+or ``dispatch`` (the mixin's, drf-extensions' ``@etag``, a
+``method_decorator``), an ``@action``, an ``@api_view`` and a view wrapped
+in Django's ``@condition``/``@etag`` may evaluate the headers and are left
+alone.  A view that evaluates them elsewhere (``get_object``,
+``initial``) says ``evaluates_preconditions = True``.  ``If-Match: *``
+passes: the resource exists, or the view answers 404.
 """
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import condition
+from rest_framework import generics, mixins, views
 
 from django_api_errors import _routing
 from django_api_errors.problem import Problem
 
 SAYS = "evaluates_preconditions"
-# The actions DRF's and adrf's viewsets route writes to; any other is an @action.
-_ACTIONS = frozenset(
-    {"create", "update", "partial_update", "destroy", "acreate", "aupdate", "partial_aupdate", "adestroy"}
-)
 UNEVALUATED = {
     "If-Match": _(
         "This resource does not evaluate If-Match, so nothing was changed; without the header "
@@ -42,9 +45,66 @@ UNEVALUATED = {
     ),
 }
 
+# Each write action, and the actions it calls (partial_update is update with partial=True).
+_CALLS = {
+    "create": ("create",),
+    "update": ("update",),
+    "partial_update": ("partial_update", "update"),
+    "destroy": ("destroy",),
+    "acreate": ("acreate",),
+    "aupdate": ("aupdate",),
+    "partial_aupdate": ("partial_aupdate", "aupdate"),
+    "adestroy": ("adestroy",),
+}
+_DRF_HANDLERS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "destroy"}
+_ADRF_HANDLERS = {"post": "acreate", "put": "aupdate", "patch": "partial_aupdate", "delete": "adestroy"}
 
-def refusal(request: HttpRequest) -> Problem | None:
-    """412 for a write whose condition its DRF view would ignore; ``None`` otherwise."""
+
+def _handlers(module: ModuleType, actions: dict[str, str]) -> dict[Any, str]:
+    """The generic views' handlers of writes in ``module``, each with the action it calls."""
+    return {
+        function: actions[method]
+        for cls in vars(module).values()
+        if isinstance(cls, type) and cls.__module__ == module.__name__
+        for method in actions
+        if (function := cls.__dict__.get(method)) is not None
+    }
+
+
+def _stock() -> tuple[frozenset[Any], frozenset[Any], dict[Any, str]]:
+    """DRF's (and, installed, adrf's) write actions, ``dispatch`` methods and generic handlers."""
+    sources: list[ModuleType] = [mixins]
+    dispatches, handlers = {views.APIView.dispatch}, _handlers(generics, _DRF_HANDLERS)
+    try:
+        from adrf import generics as async_generics  # type: ignore[import-untyped]
+        from adrf import mixins as async_mixins
+        from adrf import views as async_views
+    except ImportError:
+        pass
+    else:
+        sources.append(async_mixins)
+        dispatches.add(async_views.APIView.dispatch)
+        handlers.update(_handlers(async_generics, _ADRF_HANDLERS))
+    actions = {
+        getattr(cls, name)
+        for module in sources
+        for cls in (module.CreateModelMixin, module.UpdateModelMixin, module.DestroyModelMixin)
+        for name in _CALLS
+        if name in cls.__dict__
+    }
+    return frozenset(actions), frozenset(dispatches), handlers
+
+
+async def _async_view(request: HttpRequest) -> None: ...
+
+
+_ACTIONS, _DISPATCHES, _HANDLERS = _stock()
+# Django's @condition (and @etag, @last_modified, which call it) wrap a view in one of these.
+_CONDITIONED = frozenset(condition()(view).__code__ for view in (lambda request: None, _async_view))
+
+
+def refusal(request: HttpRequest, view: Any) -> Problem | None:
+    """412 for a write whose condition ``view`` would not evaluate; ``None`` otherwise."""
     meta = request.META
     if meta.get("HTTP_IF_MATCH", "*").strip() != "*":
         header = "If-Match"
@@ -52,13 +112,30 @@ def refusal(request: HttpRequest) -> Problem | None:
         header = "If-None-Match"
     else:
         return None
-    view = _routing.handler(request)
-    if getattr(view, "cls", None) is None or evaluates(view, request.method or ""):
-        return None  # a 404 or 405 first, or not a DRF view
+    if not ignores_preconditions(view, (request.method or "").lower()):
+        return None
     return Problem.for_code("precondition_failed", UNEVALUATED[header])
 
 
-def evaluates(view: Any, method: str) -> bool:
-    """Whether the DRF ``view`` says it evaluates preconditions for ``method``."""
-    action = (getattr(view, "actions", None) or {}).get(method.lower())
-    return _routing.says(view, SAYS, by_class=action is None or action in _ACTIONS)
+def ignores_preconditions(view: Any, method: str) -> bool:
+    """Whether ``view`` carries out ``method`` with DRF's (or adrf's) own write code, unchanged."""
+    cls = getattr(view, "cls", None)
+    if cls is None or method not in cls.http_method_names or cls.dispatch not in _DISPATCHES:
+        return False  # not DRF's, a 405, or a dispatch of the project's own
+    actions = getattr(view, "actions", None)
+    action = actions.get(method) if isinstance(actions, dict) else _HANDLERS.get(getattr(cls, method, None))
+    calls = _CALLS.get(action or "")
+    if not calls or _routing.says(view, SAYS) or _conditioned(view):
+        return False
+    return all(getattr(cls, name, None) in _ACTIONS for name in calls)
+
+
+def _conditioned(view: Any) -> bool:
+    """Whether a decorator wrapped around ``view`` is Django's ``@condition``."""
+    for _hop in range(16):  # __wrapped__ chains are short; a loop in one must not hang a request
+        if view is None:
+            return False
+        if getattr(view, "__code__", None) in _CONDITIONED:
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False

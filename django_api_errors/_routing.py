@@ -27,7 +27,7 @@ def handler(request: HttpRequest) -> Any | None:
     cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
     actions, method = getattr(view, "actions", None), (request.method or "").lower()
     takes = method in actions if isinstance(actions, dict) else cls is None or hasattr(cls, method)
-    return view if takes else None
+    return view if takes and method in getattr(cls, "http_method_names", (method,)) else None
 
 
 def says(view: Any, name: str, *, by_class: bool = True) -> bool:

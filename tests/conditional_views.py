@@ -1,8 +1,5 @@
 """Views with ConditionalRequestMixin: each validator, and the race databases.
 
-``unconditional/`` is a viewset without the mixin (and its async twin), for
-the 412 ErrorMiddleware answers a write whose If-Match it would ignore.
-
 The race views read and write the databases ``race_sqlite`` and
 ``race_postgres``, which tests/test_conditional_races.py adds while it runs.
 Each viewset has an async twin on adrf's ``ModelViewSet`` under ``async/``.
@@ -11,16 +8,12 @@ Each viewset has an async twin on adrf's ``ModelViewSet`` under ``async/``.
 from adrf import generics as async_generics
 from adrf import serializers as async_serializers
 from adrf import viewsets as async_viewsets
-from adrf.decorators import api_view as async_api_view
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import path
 from rest_framework import generics, renderers, serializers, viewsets
-from rest_framework.decorators import action, api_view
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from django_api_errors.conditional.mixins import ConditionalRequestMixin
 from django_api_errors.exceptions import Conflict
@@ -140,65 +133,6 @@ class AsyncGenericNote(ConditionalRequestMixin, async_generics.RetrieveUpdateDes
     etag_version_field = "version"
 
 
-class UnconditionalNotes(viewsets.ModelViewSet):
-    """No mixin: nothing here reads If-Match."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    serializer_class = PlainNoteSerializer
-    queryset = Note.objects.all()
-    perform_create = OpenNotes.perform_create
-
-
-class SelfCheckedNotes(UnconditionalNotes):
-    evaluates_preconditions = True  # what a view that compares If-Match itself says
-
-
-class AsyncUnconditionalNotes(async_viewsets.ModelViewSet):
-    """adrf's async viewset, no mixin."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    serializer_class = AsyncNoteSerializer
-    queryset = Note.objects.all()
-
-    async def perform_acreate(self, serializer):
-        await serializer.asave(owner=await get_user_model().objects.order_by("pk").afirst())
-
-
-class ActionNotes(VersionedNotes):
-    @action(detail=True, methods=["post"])
-    def shout(self, request, pk=None):
-        """An @action of the mixin's viewset that never reads If-Match."""
-        note = self.get_object()
-        note.title = note.title.upper()
-        note.save()
-        return Response({"title": note.title})
-
-    @action(detail=True, methods=["post"], evaluates_preconditions=True)
-    def rename(self, request, pk=None):
-        """An @action that goes through the mixin's update, which evaluates If-Match."""
-        return self.update(request, pk=pk, partial=True)
-
-
-@api_view(["POST"])
-def unconditional_echo(request):
-    return Response(request.data)
-
-
-@api_view(["POST"])
-def checked_echo(request):
-    return Response(request.data)
-
-
-checked_echo.evaluates_preconditions = True
-
-
-@async_api_view(["POST"])
-async def async_unconditional_echo(request):
-    return Response(request.data)
-
-
 def race_views(alias):
     """Views on the database ``alias``, one per validator, sync and async."""
     base = {"queryset": Note.objects.using(alias)}
@@ -226,17 +160,8 @@ _VIEWS = {
     "no-delete": NoDeleteNotes,
     "paged": PagedNotes,
 }
-_router = SimpleRouter()
-_router.register("actions", ActionNotes, basename="actions")
 urlpatterns = [
     path("echo/", EchoView.as_view()),
-    path("unconditional-echo/", unconditional_echo),
-    path("checked-echo/", checked_echo),
-    path("async/unconditional-echo/", transaction.non_atomic_requests(async_unconditional_echo)),
-    *_routes("unconditional", UnconditionalNotes),
-    *_routes("async/unconditional", AsyncUnconditionalNotes),
-    *_routes("self-checked", SelfCheckedNotes),
-    *_router.urls,
     *_routes("async/hooked", AsyncHookedNotes),
     path("async/generic/<int:pk>/", transaction.non_atomic_requests(AsyncGenericNote.as_view())),
 ]

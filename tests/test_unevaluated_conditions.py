@@ -1,35 +1,35 @@
-"""A write whose If-Match (or If-None-Match: *) its DRF view would ignore gets 412, and changes nothing.
+"""A write whose If-Match (or If-None-Match: *) DRF's own code would ignore gets 412, and changes nothing.
 
-The views are in tests/conditional_views.py: ``unconditional/`` has no
-ConditionalRequestMixin (its async twin is adrf's), ``self-checked/`` says it
-evaluates preconditions itself, ``actions/`` is the mixin's viewset with two
-``@action``s, one that says it evaluates them and one that does not.
-Requests go through the sync handler (``Client``) and the async one
-(``AsyncClient``), so both of ErrorMiddleware's paths answer.
+The views are in tests/unconditional_views.py, under ``/unconditional/``:
+DRF's and adrf's ModelViewSet and generic view as they come, and views
+that change or wrap that code (and so may evaluate the headers), which are
+left alone.  Requests go through the sync handler (``Client``) and the async
+one (``AsyncClient``), so both of ErrorMiddleware's paths answer.
 """
 
 import pytest
+from django.test import override_settings
 
 from django_api_errors._conditions import UNEVALUATED
 from tests.asynckit import send
 from tests.conftest import assert_error
 from tests.models import Note
+from tests.test_middleware import i18n_site  # noqa: F401 - the fixture
+from tests.test_middleware_async import ASYNC_STACK
 
 pytestmark = pytest.mark.django_db
 
 KINDS = ["sync", "async"]
 ANY_TAG = '"0123456789abcdef"'
+WRITES = [("put", {"title": "Put", "body": "y"}), ("patch", {"title": "Patched"}), ("delete", None)]
+# DRF's ModelViewSet, adrf's, and each one's RetrieveUpdateDestroyAPIView.
+STOCK = ["notes", "async/notes", "generic", "async/generic"]
 
 
 @pytest.fixture
 def note(django_user_model):
     owner = django_user_model.objects.create(username="owner")
     return Note.objects.create(owner=owner, title="Open", body="x", version=1)
-
-
-def unconditional(kind, note=None):
-    base = "/conditional/" + ("async/" if kind == "async" else "") + "unconditional/"
-    return base + (f"{note.pk}/" if note else "")
 
 
 def refused(response, header):
@@ -45,80 +45,99 @@ def unchanged(note):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(
-    ("method", "body"),
-    [("put", {"title": "Put", "body": "y"}), ("patch", {"title": "Patched"}), ("delete", None)],
-)
-def test_a_write_with_if_match_to_a_view_without_etags_is_refused_and_changes_nothing(
-    kind, method, body, note
+@pytest.mark.parametrize("view", STOCK)
+@pytest.mark.parametrize(("method", "body"), WRITES)
+def test_a_write_with_if_match_to_drfs_own_code_is_refused_and_changes_nothing(
+    kind, view, method, body, note
 ):
-    refused(send(kind, method, unconditional(kind, note), body, IF_MATCH=ANY_TAG), "If-Match")
+    url = f"/unconditional/{view}/{note.pk}/"
+    refused(send(kind, method, url, body, IF_MATCH=ANY_TAG), "If-Match")
     unchanged(note)
     # The same write without the header is carried out: the view does write.
-    assert send(kind, method, unconditional(kind, note), body).status_code in (200, 204)
+    assert send(kind, method, url, body).status_code in (200, 204)
     assert not Note.objects.filter(pk=note.pk, title="Open", body="x").exists()
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_post_with_if_match_or_if_none_match_star_to_a_collection_without_etags_adds_nothing(kind, note):
+@pytest.mark.parametrize("view", ["notes", "async/notes"])
+def test_a_post_with_if_match_or_if_none_match_star_adds_nothing(kind, view, note):
     for headers, named in [({"IF_MATCH": ANY_TAG}, "If-Match"), ({"IF_NONE_MATCH": "*"}, "If-None-Match")]:
-        refused(send(kind, "post", unconditional(kind), {"title": "New", "body": "z"}, **headers), named)
+        response = send(kind, "post", f"/unconditional/{view}/", {"title": "New", "body": "z"}, **headers)
+        refused(response, named)
     assert Note.objects.count() == 1
+    assert send(kind, "post", f"/unconditional/{view}/", {"title": "New", "body": "z"}).status_code == 201
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_put_with_if_none_match_star_does_not_overwrite(kind, note):
-    # "Only where nothing exists yet": the view would have overwritten the note.
-    response = send(
-        kind, "put", unconditional(kind, note), {"title": "Over", "body": "w"}, IF_NONE_MATCH=" * "
-    )
+@pytest.mark.parametrize("view", STOCK)
+def test_put_with_if_none_match_star_does_not_overwrite(kind, view, note):
+    # "Only where nothing exists yet": DRF's update would have overwritten the note.
+    response = send(kind, "put", f"/unconditional/{view}/{note.pk}/", {"title": "Over"}, IF_NONE_MATCH=" * ")
     refused(response, "If-None-Match")
     unchanged(note)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("headers", [{"IF_MATCH": "*"}, {"IF_NONE_MATCH": ANY_TAG}, {"IF_MATCH": " * "}])
+@pytest.mark.parametrize(
+    "headers",
+    [{"IF_MATCH": "*"}, {"IF_MATCH": " * "}, {"IF_NONE_MATCH": ANY_TAG}, {"IF_MODIFIED_SINCE": "x"}],
+)
 def test_conditions_true_of_any_existing_resource_pass(kind, headers, note):
-    # If-Match: * holds where the resource exists (and the view answers 404 where not);
+    # If-Match: * holds where the resource exists (DRF's update answers 404 where not);
     # no entity tag is in any If-None-Match list.
-    response = send(kind, "patch", unconditional(kind, note), {"title": "Patched"}, **headers)
+    response = send(kind, "patch", f"/unconditional/notes/{note.pk}/", {"title": "Patched"}, **headers)
     assert response.status_code == 200, response.content
     assert Note.objects.get(pk=note.pk).title == "Patched"
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_reads_are_not_judged(kind, note):
-    response = send(kind, "get", unconditional(kind, note), IF_MATCH=ANY_TAG)
+@pytest.mark.parametrize("method", ["get", "head", "options"])
+def test_reads_are_not_judged(kind, method, note):
+    response = send(kind, method, f"/unconditional/notes/{note.pk}/", IF_MATCH=ANY_TAG)
     assert response.status_code == 200
-    assert response.json()["title"] == "Open"
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_404_or_405_comes_before_the_412(kind, note):
-    assert_error(send(kind, "patch", "/conditional/unconditional/x/", {}, IF_MATCH=ANY_TAG), 404, "not_found")
-    response = send(kind, "delete", unconditional(kind), IF_MATCH=ANY_TAG)
-    assert response.status_code == 405
+    assert_error(send(kind, "patch", "/unconditional/nowhere/1/", {}, IF_MATCH=ANY_TAG), 404, "not_found")
+    # No such action on the list route, and a method http_method_names leaves out.
+    assert send(kind, "delete", "/unconditional/notes/", IF_MATCH=ANY_TAG).status_code == 405
+    put = send(kind, "put", f"/unconditional/no-put/{note.pk}/", {"title": "Put"}, IF_MATCH=ANY_TAG)
+    assert_error(put, 405, "invalid_request")
+    unchanged(note)
     assert Note.objects.filter(pk=note.pk).exists()
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_views_that_say_they_evaluate_preconditions_are_let_through(kind, note):
-    response = send(
-        kind, "patch", f"/conditional/self-checked/{note.pk}/", {"title": "Mine"}, IF_MATCH=ANY_TAG
-    )
+@pytest.mark.parametrize("view", ["says", "own-update"])
+def test_views_that_say_so_or_change_the_write_are_let_through(kind, view, note):
+    # evaluates_preconditions = True; an update of the project's own (it may compare the tag).
+    response = send(kind, "patch", f"/unconditional/{view}/{note.pk}/", {"title": "Mine"}, IF_MATCH=ANY_TAG)
     assert response.status_code == 200
     assert Note.objects.get(pk=note.pk).title == "Mine"
-    response = send(kind, "post", "/conditional/checked-echo/", {"a": 1}, IF_MATCH=ANY_TAG)
-    assert (response.status_code, response.json()) == (200, {"a": 1})
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(
-    "path", ["/conditional/unconditional-echo/", "/conditional/async/unconditional-echo/"]
-)
-def test_api_view_functions_are_judged_too(kind, path):
-    refused(send(kind, "post", path, {"a": 1}, IF_MATCH=ANY_TAG), "If-Match")
-    assert send(kind, "post", path, {"a": 1}).json() == {"a": 1}
+@pytest.mark.parametrize("path", ["/unconditional/echo/", "/unconditional/async/echo/"])
+def test_the_projects_own_code_is_left_alone(kind, path, note):
+    # @api_view functions and @actions are the project's own: they may evaluate the headers.
+    assert send(kind, "post", path, {"a": 1}, IF_MATCH=ANY_TAG).json() == {"a": 1}
+    shout = send(kind, "post", f"/unconditional/notes/{note.pk}/shout/", IF_MATCH=ANY_TAG)
+    assert shout.status_code == 200
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("view", ["conditioned", "dispatch-conditioned"])
+def test_djangos_condition_decorator_evaluates_if_match_itself(kind, view, note):
+    # Around the view function, or on dispatch with method_decorator: its own 412, its own 200.
+    url = f"/unconditional/{view}/{note.pk}/"
+    stale = send(kind, "patch", url, {"title": "Stale"}, IF_MATCH=ANY_TAG)
+    assert assert_error(stale, 412, "precondition_failed")["error_description"] != str(
+        UNEVALUATED["If-Match"]
+    )
+    unchanged(note)
+    assert send(kind, "patch", url, {"title": "Current"}, IF_MATCH='"v1"').status_code == 200
+    assert Note.objects.get(pk=note.pk).title == "Current"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -134,26 +153,35 @@ def test_the_mixins_own_writes_evaluate_if_match_as_before(kind, note):
     assert Note.objects.get(pk=note.pk).title == "Fresh"
 
 
+@pytest.mark.usefixtures("i18n_site")
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_action_speaks_for_itself_not_its_viewset(kind, note):
-    etag = send(kind, "get", f"/conditional/versioned/{note.pk}/")["ETag"]
-    # The mixin's viewset, an @action that never reads If-Match: refused, even with the current tag.
-    refused(send(kind, "post", f"/conditional/actions/{note.pk}/shout/", IF_MATCH=etag), "If-Match")
-    unchanged(note)
-    assert send(kind, "post", f"/conditional/actions/{note.pk}/shout/").json() == {"title": "OPEN"}
-    # One that says it evaluates them does: a stale tag fails there, the current one passes.
-    rename = f"/conditional/actions/{note.pk}/rename/"
-    etag = send(kind, "get", f"/conditional/versioned/{note.pk}/")["ETag"]
-    stale = send(kind, "post", rename, {"title": "Stale"}, IF_MATCH=ANY_TAG)
-    assert assert_error(stale, 412, "precondition_failed")["error_description"] != str(
-        UNEVALUATED["If-Match"]
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_under_i18n_patterns_wherever_locale_middleware_sits(kind, language, note):
+    # The view is the one Django resolves, in the path's language, LocaleMiddleware above or below.
+    url = f"/{language}/drf/notes/{note.pk}/"
+    refused_ = assert_error(
+        send(kind, "patch", url, {"title": "Lost"}, IF_MATCH=ANY_TAG), 412, "precondition_failed"
     )
-    assert send(kind, "post", rename, {"title": "Renamed"}, IF_MATCH=etag).status_code == 200
-    assert Note.objects.get(pk=note.pk).title == "Renamed"
+    assert "If-Match" in refused_["error_description"]
+    unchanged(note)
+    assert send(kind, "patch", url, {"title": "Kept"}).status_code == 200
+
+
+@override_settings(MIDDLEWARE=ASYNC_STACK)
+@pytest.mark.parametrize("view", ["notes", "async/notes"])
+def test_an_all_async_stack_refuses_on_the_event_loop(view, note):
+    # Every middleware async-capable: ErrorMiddleware's process_view is a coroutine there.
+    refused(
+        send("async", "patch", f"/unconditional/{view}/{note.pk}/", {"title": "Lost"}, IF_MATCH=ANY_TAG),
+        "If-Match",
+    )
+    unchanged(note)
+    assert send("async", "patch", f"/unconditional/{view}/{note.pk}/", {"title": "Kept"}).status_code == 200
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_plain_django_views_are_left_to_themselves(kind):
-    # Not a DRF view: Django's @condition and the like evaluate their own.
+    # Not DRF's: the echo view answers with what it read, If-Match or not.
     response = send(kind, "post", "/plain/echo/", {"a": 1}, IF_MATCH=ANY_TAG)
     assert response.status_code == 200
+    assert response.json()["body"] == '{"a": 1}'

@@ -40,6 +40,7 @@ urlpatterns = [
     path("drf/upload/", views.UploadAPIView.as_view()),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("conditional/", include("tests.conditional_views")),
+    path("unconditional/", include("tests.unconditional_views")),
     path("authn/", include("tests.auth_urls")),
     path("trace/", include("tests.trace_views")),
     path("naming/", include("tests.naming_views")),

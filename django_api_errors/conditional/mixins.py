@@ -90,8 +90,6 @@ class ConditionalRequestMixin(AsyncActions, _View):
     etag_cache_control: str | None = "private, no-cache"
     #: Writes without ``If-Match`` get 428; ``None`` follows ``API_ERRORS["REQUIRE_IF_MATCH"]``.
     require_if_match: bool | None = None
-    #: Its writes evaluate If-Match: ``ErrorMiddleware`` lets them through (an ``@action`` says it itself).
-    evaluates_preconditions = True
 
     _defer_large_fields = False
 
