@@ -147,8 +147,14 @@ class SearchParams(serializers.Serializer):
     q = serializers.CharField(max_length=100, allow_blank=True, default="")
 
 
+def _q(description):
+    """The ``q`` parameter as SearchParams takes it: clients generated from the schema know its limit."""
+    limit = SearchParams._declared_fields["q"].max_length
+    return OpenApiParameter("q", {"type": "string", "maxLength": limit}, description=description)
+
+
 @extend_schema(
-    parameters=[OpenApiParameter("q", str, description="Part of the title.")],
+    parameters=[_q("Part of the title.")],
     responses=inline_serializer("SearchResults", {"results": NoteSerializer(many=True)}),
 )
 @api_view(["GET"])
@@ -170,7 +176,7 @@ search.cls.throttle_scope = "search"
 
 @transaction.non_atomic_requests  # Django refuses ATOMIC_REQUESTS for async views
 @extend_schema(
-    parameters=[OpenApiParameter("q", str, description="Part of the text.")],
+    parameters=[_q("Part of the text.")],
     responses=inline_serializer("CommentSearchResults", {"results": CommentSerializer(many=True)}),
 )
 @async_api_view(["GET"])

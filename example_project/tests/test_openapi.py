@@ -192,6 +192,16 @@ def test_throttled_operations(schema):
     assert "RateLimit" not in schema["paths"]["/api/comments/"]["get"]["responses"]["200"].get("headers", {})
 
 
+@pytest.mark.parametrize("route", ["/api/search/", "/api/comment-search/"])
+def test_the_search_term_has_the_limit_the_view_enforces(schema, alice, route):
+    # A generated client knows a 101-character q is a 400 before it sends one.
+    (q,) = [p for p in schema["paths"][route]["get"]["parameters"] if p["name"] == "q"]
+    limit = q["schema"]["maxLength"]
+    assert alice.get(route, {"q": "a" * limit}).status_code == 200
+    over = alice.get(route, {"q": "a" * (limit + 1)})
+    assert (over.status_code, over.json()["details"][0]["code"]) == (400, "max_length")
+
+
 @override_settings(API_ERRORS={"RATELIMIT_HEADERS": False})
 def test_no_rate_limit_fields_when_they_are_not_sent(client):
     responses = _schema(client)["paths"]["/api/search/"]["get"]["responses"]
