@@ -11,13 +11,15 @@ and what its write reaches exists (DRF's update and destroy answer 404
 where it does not): both conditions are false, so ``ErrorMiddleware``
 answers 412 before the view runs.
 
-Only writes made by that code, unchanged, are judged: an overridden action
-or ``dispatch`` (the mixin's, drf-extensions' ``@etag``, a
-``method_decorator``), an ``@action``, an ``@api_view`` and a view wrapped
-in Django's ``@condition``/``@etag`` may evaluate the headers and are left
-alone.  A view that evaluates them elsewhere (``get_object``,
-``initial``) says ``evaluates_preconditions = True``.  ``If-Match: *``
-passes: the resource exists, or the view answers 404.
+Only writes made by that code, unchanged, are judged: an action the view
+overrides (as the mixin and drf-extensions' ``ETAGMixin`` do), a
+``dispatch`` it overrides or decorates, an ``@action``, an ``@api_view`` and
+a view wrapped in Django's ``@condition``/``@etag`` may evaluate the
+headers and are left alone.  A view that evaluates them elsewhere
+(``get_object``, ``perform_update``, a permission) says
+``evaluates_preconditions = True``.  ``If-Match: *`` passes: the resource
+exists, or the view answers 404.  The view is resolved only for a write
+carrying either header, so other requests pay nothing.
 """
 
 from __future__ import annotations
@@ -103,8 +105,8 @@ _ACTIONS, _DISPATCHES, _HANDLERS = _stock()
 _CONDITIONED = frozenset(condition()(view).__code__ for view in (lambda request: None, _async_view))
 
 
-def refusal(request: HttpRequest, view: Any) -> Problem | None:
-    """412 for a write whose condition ``view`` would not evaluate; ``None`` otherwise."""
+def refusal(request: HttpRequest) -> Problem | None:
+    """412 for a write whose condition its view would not evaluate; ``None`` otherwise."""
     meta = request.META
     if meta.get("HTTP_IF_MATCH", "*").strip() != "*":
         header = "If-Match"
@@ -112,7 +114,7 @@ def refusal(request: HttpRequest, view: Any) -> Problem | None:
         header = "If-None-Match"
     else:
         return None
-    if not ignores_preconditions(view, (request.method or "").lower()):
+    if not ignores_preconditions(_routing.handler(request), (request.method or "").lower()):
         return None
     return Problem.for_code("precondition_failed", UNEVALUATED[header])
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 
 def handler(request: HttpRequest) -> Any | None:
@@ -19,8 +20,13 @@ def handler(request: HttpRequest) -> Any | None:
     A refusal made before the view runs waits for these (RFC 9110 §13.2.1
     orders preconditions the same way).
     """
+    path, urlconf = request.path_info, getattr(request, "urlconf", None)
+    # i18n_patterns match the active language's prefix, which LocaleMiddleware
+    # below ErrorMiddleware has yet to activate: the path's own language.
+    language = translation.get_language_from_path(path) or translation.get_language()
     try:
-        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+        with translation.override(language):
+            view = resolve(path, urlconf).func
     except (Resolver404, Http404):
         return None
     # as_view() keeps the class (Django's view_class, DRF's cls) and a viewset's actions.

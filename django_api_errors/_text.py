@@ -29,6 +29,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.utils.mediatypes import media_type_matches
 from rest_framework.validators import ProhibitSurrogateCharactersValidator as _SURROGATES
 from rest_framework.views import APIView
@@ -151,5 +152,8 @@ def parsed_by_drf(view: Any, content_type: str) -> bool:
     cls = getattr(view, "cls", None)
     if not (isinstance(cls, type) and issubclass(cls, APIView)):
         return False
+    chooses = getattr(cls.content_negotiation_class, "select_parser", None)
+    if cls.get_parsers is not APIView.get_parsers or chooses is not DefaultContentNegotiation.select_parser:
+        return True  # parsers or their choice of the view's own: it may parse anything
     parsers = (getattr(view, "initkwargs", None) or {}).get("parser_classes", cls.parser_classes)
     return any(media_type_matches(parser.media_type, content_type) for parser in parsers)

@@ -67,14 +67,13 @@ def _remember_exception(sender: Any, request: HttpRequest | None = None, **kwarg
 signals.got_request_exception.connect(_remember_exception, dispatch_uid="django_api_errors.middleware")
 
 
-def _unevaluated(request: HttpRequest, view: Any) -> HttpResponseBase | None:
-    """412 for a write whose precondition the view would ignore (:mod:`._conditions`)."""
+def _refused(request: HttpRequest) -> Problem | None:
+    """Why a write is refused before its view runs: a body not all there, or a condition DRF would ignore."""
     meta = request.META
-    if "HTTP_IF_MATCH" in meta or "HTTP_IF_NONE_MATCH" in meta:
-        refused = _conditions.refusal(request, view)
-        if refused is not None:
-            return respond(refused, request)
-    return None
+    refused = _body.complete(request)
+    if refused is None and ("HTTP_IF_MATCH" in meta or "HTTP_IF_NONE_MATCH" in meta):
+        refused = _conditions.refusal(request)
+    return refused
 
 
 def _failed_precondition(meta: Any) -> Problem | None:
@@ -102,7 +101,6 @@ class ErrorMiddleware:
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
-            self.process_view = self.aprocess_view  # type: ignore[method-assign,assignment]  # no thread hop
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
@@ -131,7 +129,7 @@ class ErrorMiddleware:
             token = None
         try:
             if request.method in _BODIES:
-                refused = _body.complete(request)
+                refused = _refused(request)
                 response = respond(refused, request) if refused is not None else self.get_response(request)
             else:
                 response = self.get_response(request)
@@ -152,7 +150,7 @@ class ErrorMiddleware:
         """``__call__`` with sentry-sdk installed: the request's scope carries its id."""
         token = bind(request)
         try:
-            refused = _body.complete(request) if request.method in _BODIES else None
+            refused = _refused(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else self.get_response(request)
             return self.finish(request, response)
         finally:
@@ -162,7 +160,7 @@ class ErrorMiddleware:
         get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
         token = bind(request)
         try:
-            refused = _body.complete(request) if request.method in _BODIES else None
+            refused = _refused(request) if request.method in _BODIES else None
             response = respond(refused, request) if refused is not None else await get_response(request)
             if _redirects.redirectable(request, response.status_code) and _redirects.fallbacks_here():
                 # RedirectFallbackMiddleware reads the database: not on the event loop.
@@ -217,17 +215,6 @@ class ErrorMiddleware:
                 documented[name] = value
         documented.cookies = response.cookies
         return documented
-
-    def process_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
-    ) -> HttpResponseBase | None:
-        # Called for every request: a read costs one set lookup here.
-        return _unevaluated(request, view) if request.method in _UNSAFE else None
-
-    async def aprocess_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
-    ) -> HttpResponseBase | None:
-        return _unevaluated(request, view) if request.method in _UNSAFE else None  # no I/O
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
         if wants_html(request):

@@ -123,6 +123,9 @@ def test_a_type_the_view_has_no_parser_for_gets_drfs_415_not_the_text_checks_400
     assert assert_error(merge, 415, "invalid_content_type")["supported_media_types"]
     form = _post(kind, "/drf/json-echo/", b"title=caf%E9", FORM)
     assert_error(form, 415, "invalid_content_type")
+    # A view whose get_parsers() adds the type: the half pair is refused, not parsed and then a 500.
+    merge = _post(kind, "/drf/merge-patch/", rb'{"title": "smile \ud83d"}', "application/merge-patch+json")
+    assert [item["code"] for item in assert_error(merge, 400, "invalid_request")["details"]] == [SURROGATE]
 
 
 SURROGATE = "surrogate_characters_not_allowed"

@@ -170,7 +170,7 @@ def test_under_i18n_patterns_wherever_locale_middleware_sits(kind, language, not
 @override_settings(MIDDLEWARE=ASYNC_STACK)
 @pytest.mark.parametrize("view", ["notes", "async/notes"])
 def test_an_all_async_stack_refuses_on_the_event_loop(view, note):
-    # Every middleware async-capable: ErrorMiddleware's process_view is a coroutine there.
+    # Every middleware async-capable: ErrorMiddleware's own async path answers.
     refused(
         send("async", "patch", f"/unconditional/{view}/{note.pk}/", {"title": "Lost"}, IF_MATCH=ANY_TAG),
         "If-Match",

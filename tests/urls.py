@@ -27,6 +27,7 @@ urlpatterns = [
     path("plain/dated/", views.dated),
     path("drf/echo/", views.EchoAPIView.as_view()),
     path("drf/json-echo/", views.EchoAPIView.as_view(parser_classes=[JSONParser])),
+    path("drf/merge-patch/", views.MergePatchAPIView.as_view()),
     path("drf/comment-check/", views.CommentCheckAPIView.as_view()),
     path("drf/notes-since/", views.NotesSinceAPIView.as_view()),
     path("plain/part/", views.echo_part),

@@ -15,6 +15,7 @@ from rest_framework import exceptions as drf
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -318,6 +319,17 @@ class EchoAPIView(APIView):
         return Response({"data": request.data})
 
     put = patch = post
+
+
+class MergePatchParser(JSONParser):
+    media_type = "application/merge-patch+json"
+
+
+class MergePatchAPIView(EchoAPIView):
+    """Adds a parser in get_parsers(), not parser_classes: DRF asks get_parsers()."""
+
+    def get_parsers(self):
+        return [*super().get_parsers(), MergePatchParser()]
 
 
 class PartAPIView(EchoAPIView):

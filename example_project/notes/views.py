@@ -149,7 +149,7 @@ class SearchParams(serializers.Serializer):
 
 def _q(description):
     """The ``q`` parameter as SearchParams takes it: clients generated from the schema know its limit."""
-    limit = SearchParams._declared_fields["q"].max_length
+    limit = SearchParams().fields["q"].max_length
     return OpenApiParameter("q", {"type": "string", "maxLength": limit}, description=description)
 
 
