@@ -7,11 +7,16 @@ as an attribute of its class or of the view function, or as an argument of
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import Http404, HttpRequest
+from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 
 def handler(request: HttpRequest) -> Any | None:
@@ -21,11 +26,8 @@ def handler(request: HttpRequest) -> Any | None:
     orders preconditions the same way).
     """
     path, urlconf = request.path_info, getattr(request, "urlconf", None)
-    # i18n_patterns match the active language's prefix, which LocaleMiddleware
-    # below ErrorMiddleware has yet to activate: the path's own language.
-    language = translation.get_language_from_path(path) or translation.get_language()
     try:
-        with translation.override(language):
+        with translation.override(_language(request, urlconf or settings.ROOT_URLCONF)):
             view = resolve(path, urlconf).func
     except (Resolver404, Http404):
         return None
@@ -34,6 +36,26 @@ def handler(request: HttpRequest) -> Any | None:
     actions, method = getattr(view, "actions", None), (request.method or "").lower()
     takes = method in actions if isinstance(actions, dict) else cls is None or hasattr(cls, method)
     return view if takes and method in getattr(cls, "http_method_names", (method,)) else None
+
+
+def _language(request: HttpRequest, urlconf: str) -> str | None:
+    """The language Django will resolve the path in: ``i18n_patterns`` match its prefix.
+
+    Where ``LocaleMiddleware`` is installed, the one it activates (it may sit
+    below ``ErrorMiddleware`` and not have run yet), chosen as it chooses.
+    """
+    if not _locale_installed(tuple(getattr(settings, "MIDDLEWARE", None) or ())):
+        return translation.get_language()
+    used, prefixed = is_language_prefix_patterns_used(urlconf)
+    if used and not prefixed and not translation.get_language_from_path(request.path_info):
+        return str(settings.LANGUAGE_CODE)
+    return translation.get_language_from_request(request, check_path=used)
+
+
+@lru_cache(maxsize=8)
+def _locale_installed(stack: tuple[str, ...]) -> bool:
+    classes = [import_string(entry) for entry in stack]  # Django has imported each already
+    return any(isinstance(cls, type) and issubclass(cls, LocaleMiddleware) for cls in classes)
 
 
 def says(view: Any, name: str, *, by_class: bool = True) -> bool:

@@ -152,8 +152,10 @@ def parsed_by_drf(view: Any, content_type: str) -> bool:
     cls = getattr(view, "cls", None)
     if not (isinstance(cls, type) and issubclass(cls, APIView)):
         return False
-    chooses = getattr(cls.content_negotiation_class, "select_parser", None)
+    kwargs = getattr(view, "initkwargs", None) or {}
+    negotiation = kwargs.get("content_negotiation_class", cls.content_negotiation_class)
+    chooses = getattr(negotiation, "select_parser", None)
     if cls.get_parsers is not APIView.get_parsers or chooses is not DefaultContentNegotiation.select_parser:
         return True  # parsers or their choice of the view's own: it may parse anything
-    parsers = (getattr(view, "initkwargs", None) or {}).get("parser_classes", cls.parser_classes)
+    parsers = kwargs.get("parser_classes", cls.parser_classes)
     return any(media_type_matches(parser.media_type, content_type) for parser in parsers)

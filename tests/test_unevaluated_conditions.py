@@ -9,12 +9,13 @@ one (``AsyncClient``), so both of ErrorMiddleware's paths answer.
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from django_api_errors._conditions import UNEVALUATED
 from tests.asynckit import send
 from tests.conftest import assert_error
 from tests.models import Note
-from tests.test_middleware import i18n_site  # noqa: F401 - the fixture
+from tests.test_middleware import _placed, i18n_site  # noqa: F401 - the fixture
 from tests.test_middleware_async import ASYNC_STACK
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +166,20 @@ def test_under_i18n_patterns_wherever_locale_middleware_sits(kind, language, not
     assert "If-Match" in refused_["error_description"]
     unchanged(note)
     assert send(kind, "patch", url, {"title": "Kept"}).status_code == 200
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+@pytest.mark.parametrize("path", ["/drf/notes/{pk}/", "/fr/drf/notes/{pk}/"])
+def test_without_a_prefix_for_the_default_language(client, settings, where, path, note):
+    # The thread's last request left French active; LocaleMiddleware takes English for
+    # a path without a prefix, and so must the lookup of the view, wherever it sits.
+    settings.ROOT_URLCONF = "tests.i18n_unprefixed_urls"
+    settings.MIDDLEWARE = _placed(settings.MIDDLEWARE, "django.middleware.locale.LocaleMiddleware", where)
+    url = path.format(pk=note.pk)
+    with translation.override("fr"):
+        refused(client.patch(url, {"title": "Lost"}, "application/json", HTTP_IF_MATCH=ANY_TAG), "If-Match")
+    unchanged(note)
+    assert client.patch(url, {"title": "Kept"}, "application/json").status_code == 200
 
 
 @override_settings(MIDDLEWARE=ASYNC_STACK)
