@@ -7,7 +7,6 @@ as an attribute of its class or of the view function, or as an argument of
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,8 @@ from django.http import Http404, HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.module_loading import import_string
+
+from django_api_errors import _redirects
 
 
 def handler(request: HttpRequest) -> Any | None:
@@ -44,7 +44,7 @@ def _language(request: HttpRequest, urlconf: str) -> str | None:
     Where ``LocaleMiddleware`` is installed, the one it activates (it may sit
     below ``ErrorMiddleware`` and not have run yet), chosen as it chooses.
     """
-    if not _locale_installed(tuple(getattr(settings, "MIDDLEWARE", None) or ())):
+    if not any(isinstance(fallback, LocaleMiddleware) for fallback in _redirects.fallbacks_here()):
         return translation.get_language()
     used, prefixed = is_language_prefix_patterns_used(urlconf)
     if used and not prefixed and not translation.get_language_from_path(request.path_info):
@@ -52,16 +52,10 @@ def _language(request: HttpRequest, urlconf: str) -> str | None:
     return translation.get_language_from_request(request, check_path=used)
 
 
-@lru_cache(maxsize=8)
-def _locale_installed(stack: tuple[str, ...]) -> bool:
-    classes = [import_string(entry) for entry in stack]  # Django has imported each already
-    return any(isinstance(cls, type) and issubclass(cls, LocaleMiddleware) for cls in classes)
-
-
-def says(view: Any, name: str, *, by_class: bool = True) -> bool:
-    """Whether ``view`` says ``name``: in ``as_view()``'s arguments, on itself or (``by_class``) its class."""
+def says(view: Any, name: str) -> bool:
+    """Whether ``view`` says ``name``: in ``as_view()``'s arguments, on itself or its class."""
     kwargs = getattr(view, "view_initkwargs", None) or getattr(view, "initkwargs", None) or {}
     if name in kwargs:
         return bool(kwargs[name])
     cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
-    return any(getattr(owner, name, False) for owner in ((view, cls) if by_class else (view,)))
+    return any(getattr(owner, name, False) for owner in (view, cls))
