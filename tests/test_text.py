@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.handlers.wsgi import WSGIRequest
 from django.test import AsyncClient, Client, RequestFactory
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 
 from django_api_errors import _body, _text
@@ -115,6 +116,14 @@ def test_drf_views_are_recognised():
     # DRF's 415 comes first: no parser of the view takes the type.
     assert not _text.parsed_by_drf(views.EchoAPIView.as_view(), "application/merge-patch+json")
     assert not _text.parsed_by_drf(views.EchoAPIView.as_view(parser_classes=[JSONParser]), FORM)
+    # A negotiation class that chooses parsers its own way (here given to as_view()): checked as before.
+
+    class OwnChoice(DefaultContentNegotiation):
+        def select_parser(self, request, parsers):
+            return parsers[0]
+
+    chosen = views.EchoAPIView.as_view(content_negotiation_class=OwnChoice)
+    assert _text.parsed_by_drf(chosen, "application/merge-patch+json")
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
