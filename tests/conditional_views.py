@@ -104,14 +104,18 @@ class AsyncNoteSerializer(async_serializers.ModelSerializer):
         read_only_fields = ["version"]
 
 
-class AsyncHookedNotes(ConditionalRequestMixin, async_viewsets.ModelViewSet):
-    """Overrides adrf's save hooks: they run inside the write's transaction."""
+class AsyncNotes(ConditionalRequestMixin, async_viewsets.ModelViewSet):
+    """adrf's own save hooks, DRF's ``perform_create``/``perform_update``."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     serializer_class = AsyncNoteSerializer
     queryset = Note.objects.all()
     etag_version_field = "version"
+
+
+class AsyncHookedNotes(AsyncNotes):
+    """Overrides adrf's save hooks: they run inside the write's transaction."""
 
     async def perform_aupdate(self, serializer):
         await serializer.asave(body=f"saved by perform_aupdate: {serializer.validated_data['title']}")
@@ -121,6 +125,28 @@ class AsyncHookedNotes(ConditionalRequestMixin, async_viewsets.ModelViewSet):
     async def perform_adestroy(self, instance):
         await instance.adelete()
         raise Conflict("Refused after the delete.")
+
+
+class SignedNoteSerializer(AsyncNoteSerializer):
+    """Writes what adrf's own viewsets write with: ``acreate``/``aupdate``, not ``create``/``update``."""
+
+    signature = serializers.CharField(write_only=True)
+
+    class Meta(AsyncNoteSerializer.Meta):
+        fields = [*AsyncNoteSerializer.Meta.fields, "signature"]
+
+    async def acreate(self, validated_data):
+        signature = validated_data.pop("signature")
+        owner = await get_user_model().objects.order_by("pk").afirst()
+        return await super().acreate({**validated_data, "owner": owner, "body": f"signed {signature}"})
+
+    async def aupdate(self, instance, validated_data):
+        validated_data["body"] = f"signed {validated_data.pop('signature')}"
+        return await super().aupdate(instance, validated_data)
+
+
+class AsyncSignedNotes(AsyncNotes):
+    serializer_class = SignedNoteSerializer
 
 
 class AsyncGenericNote(ConditionalRequestMixin, async_generics.RetrieveUpdateDestroyAPIView):
@@ -163,6 +189,7 @@ _VIEWS = {
 urlpatterns = [
     path("echo/", EchoView.as_view()),
     *_routes("async/hooked", AsyncHookedNotes),
+    *_routes("async/signed", AsyncSignedNotes),
     path("async/generic/<int:pk>/", transaction.non_atomic_requests(AsyncGenericNote.as_view())),
 ]
 for _prefix, _view in _VIEWS.items():

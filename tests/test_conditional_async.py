@@ -320,12 +320,40 @@ def test_an_overriding_perform_adestroy_deletes_inside_the_transaction(note):
 
 
 def test_which_save_hook_the_async_actions_use():
-    from tests.conditional_views import AsyncHookedNotes, VersionedNotes, async_twin
+    from tests.conditional_views import AsyncHookedNotes, AsyncSignedNotes, VersionedNotes, async_twin
 
     drf_only = VersionedNotes()  # no perform_a* at all
-    adrf_defaults = async_twin(VersionedNotes)()  # adrf's own perform_a*: "adrf.mixins"
+    adrf_defaults = async_twin(VersionedNotes)()  # adrf's own perform_a*, the view's own perform_create
     hooked = AsyncHookedNotes()  # overrides perform_aupdate and perform_adestroy
-    assert drf_only._save_hook("update") == drf_only.perform_update
+    assert drf_only._save_hook("create") == drf_only.perform_create
     assert adrf_defaults._save_hook("create") == adrf_defaults.perform_create
-    assert hooked._save_hook("create") == hooked.perform_create
+    assert hooked._save_hook("create") != hooked.perform_create  # adrf's serializer: asave()
     assert hooked._save_hook("update") != hooked.perform_update
+    assert hooked._save_hook("destroy") != hooked.perform_destroy  # its own perform_adestroy
+    signed = AsyncSignedNotes()  # adrf's perform_a*, DRF's perform_*
+    assert signed._save_hook("update") != signed.perform_update
+    assert signed._save_hook("destroy") == signed.perform_destroy  # adelete() is delete()
+
+
+def test_an_adrf_serializers_acreate_and_aupdate_make_the_write(note):
+    # adrf's viewsets save with serializer.asave(), which calls acreate/aupdate;
+    # the mixin called the sync save(), so aupdate's part of the write was
+    # dropped with a 200 and acreate's extra field made create() fail.
+    url = "/conditional/async/signed/"
+    created = send("async", "post", url, {"title": "New", "signature": "ann"})
+    assert created.status_code == 201, created.content
+    assert created.json()["body"] == "signed ann"
+    assert Note.objects.get(pk=created.json()["id"]).body == "signed ann"
+    detail = f"{url}{note.pk}/"
+    for method, signature in (("patch", "bob"), ("put", "cy")):
+        response = send(
+            "async",
+            method,
+            detail,
+            {"title": method, "signature": signature},
+            IF_MATCH=send("async", "get", detail)["ETag"],
+        )
+        assert response.status_code == 200, response.content
+        note.refresh_from_db()
+        assert (note.title, note.body) == (method, f"signed {signature}")
+        assert response.json()["body"] == note.body

@@ -49,15 +49,26 @@ class AsyncActions:
         return await sync_to_async(self._destroy)(request, self._save_hook("destroy"))
 
     def _save_hook(self, action: str) -> Callable[[Any], Any]:
-        """The view's ``perform_a<action>`` if it overrides adrf's, else ``perform_<action>``.
+        """What adrf would save with: the view's ``perform_a<action>``, else the serializer's ``asave()``.
 
         An overriding coroutine runs through ``async_to_sync`` from inside the
         transaction; asgiref sends its ORM calls (``asave``, ``adelete``) back
         to this thread, so they write on the connection that holds the lock.
-        adrf's own hooks only call ``asave``/``adelete``: the sync hook does
-        the same without the round trip, and works with DRF's serializers.
+        Where adrf's own hook would run, an adrf serializer saves with
+        ``asave()`` (its ``acreate``/``aupdate`` are what adrf calls), a DRF
+        serializer with the view's ``perform_<action>``, which may be the
+        view's own.
         """
         hook = getattr(type(self), f"perform_a{action}", None)
-        if hook is None or getattr(hook, "__module__", None) == "adrf.mixins":
-            return getattr(self, f"perform_{action}")  # type: ignore[no-any-return]
-        return async_to_sync(getattr(self, f"perform_a{action}"))
+        if hook is not None and getattr(hook, "__module__", None) != "adrf.mixins":
+            return async_to_sync(getattr(self, f"perform_a{action}"))
+        sync_hook: Callable[[Any], Any] = getattr(self, f"perform_{action}")
+        if action == "destroy" or getattr(sync_hook, "__module__", None) != "rest_framework.mixins":
+            return sync_hook  # adrf's adelete() is delete(); a perform_<action> of the view's own runs
+
+        def save(serializer: Any) -> Any:
+            if hasattr(serializer, "asave"):
+                return async_to_sync(serializer.asave)()
+            return sync_hook(serializer)
+
+        return save
