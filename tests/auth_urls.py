@@ -11,6 +11,7 @@ urlpatterns = [
     path("drf-token/", views.DrfTokenView.as_view()),
     path("expiring-token/", views.ExpiringTokenView.as_view()),
     path("jwt/", views.JWTView.as_view()),
+    path("jwt-scoped/", views.ScopedJWTView.as_view()),
     path("jwt-stateless/", views.StatelessJWTView.as_view()),
     path("oauth/read/", views.OAuthReadView.as_view()),
     path("oauth/write/", views.OAuthWriteView.as_view()),

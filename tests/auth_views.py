@@ -80,6 +80,13 @@ class JWTView(WhoAmI):
     required_scopes = {"POST": ["notes:write"]}
 
 
+class ScopedJWTView(JWTView):
+    """The README's scopes by method, which name no scope for PUT or PATCH."""
+
+    required_scopes = {"GET": ["notes:read"], "POST": ["notes:write"], "DELETE": ["notes:delete"]}
+    put = patch = delete = WhoAmI.get
+
+
 class StatelessJWTView(WhoAmI):
     authentication_classes = [lazy("django_api_errors.contrib.simplejwt.JWTStatelessUserAuthentication")]
 

@@ -133,6 +133,27 @@ def test_scope_claim_is_checked(alice):
     assert call(token, method="post").status_code == 200
 
 
+def test_scopes_by_method_grant_no_write_they_leave_out(alice):
+    # {"GET": read, "POST": write, "DELETE": delete}: a read-only token's PUT
+    # and PATCH went through with 200, as if they needed no scope.
+    token = AccessToken.for_user(alice)
+    token["scope"] = "notes:read"
+    assert call(token, "/authn/jwt-scoped/").status_code == 200
+    assert call(token, "/authn/jwt-scoped/", "head").status_code == 200
+    for method in ("put", "patch"):
+        body = assert_error(call(token, "/authn/jwt-scoped/", method), 403, "access_denied")
+        assert body["error_description"] == "No scope grants this method on this resource."
+    assert (
+        assert_error(call(token, "/authn/jwt-scoped/", "post"), 403, "insufficient_scope")["scope"]
+        == "notes:write"
+    )
+    token["scope"] = "notes:delete"
+    assert call(token, "/authn/jwt-scoped/", "delete").status_code == 200
+    # A HEAD it leaves out needs what a GET needs.
+    assert call(token, "/authn/jwt-scoped/", "head").status_code == 403
+    assert assert_error(call(token, "/authn/jwt-scoped/"), 403, "insufficient_scope")["scope"] == "notes:read"
+
+
 def test_subclass_refusals_keep_their_wording(alice):
     class NoWeekends(JWTAuthentication):
         def get_user(self, validated_token):

@@ -12,7 +12,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from django_api_errors.auth.permissions import HasScope, granted_scopes, token_scopes
 from django_api_errors.checks import check_settings
-from django_api_errors.exceptions import InsufficientScope
+from django_api_errors.exceptions import AccessDenied, InsufficientScope
 
 USER = SimpleNamespace(is_authenticated=True, username="alice")
 
@@ -25,8 +25,9 @@ def request_with(auth, method="get", user=USER):
     return request
 
 
-def view(required):
-    return SimpleNamespace(required_scopes=required)
+def view(required, methods=("get", "post", "put", "patch", "delete")):
+    """A view with ``required_scopes`` and a handler for each of ``methods``."""
+    return SimpleNamespace(required_scopes=required, **dict.fromkeys(methods, lambda request: None))
 
 
 def only_admin(request):
@@ -71,13 +72,34 @@ def test_has_scope_names_every_required_scope():
 
 
 def test_has_scope_by_method():
-    required = view({"GET": ["notes:read"], "DELETE": "notes:delete"})
+    required = view({"GET": ["notes:read"], "DELETE": "notes:delete", "PUT": []})
     token = SimpleNamespace(scopes=["notes:read"])
     assert HasScope().has_permission(request_with(token), required) is True
+    assert HasScope().has_permission(request_with(token, "head"), required) is True  # GET's
+    assert HasScope().has_permission(request_with(token, "options"), required) is True
+    assert HasScope().has_permission(request_with(token, "put"), required) is True  # listed: no scope
     with pytest.raises(InsufficientScope) as raised:
         HasScope().has_permission(request_with(token, "delete"), required)
     assert raised.value.scopes == ["notes:delete"]
-    assert HasScope().has_permission(request_with(token, "post"), required) is True  # nothing required
+    for method in ("post", "patch"):  # left out: no scope grants them
+        with pytest.raises(AccessDenied):
+            HasScope().has_permission(request_with(token, method), required)
+    with pytest.raises(InsufficientScope):  # a HEAD left out needs GET's
+        HasScope().has_permission(request_with(SimpleNamespace(scopes=["x"]), "head"), required)
+
+
+def test_a_write_left_out_of_the_dict_passes_where_the_view_answers_405_or_no_scopes_apply():
+    read_only = view({"GET": ["notes:read"]}, methods=("get",))
+    token = SimpleNamespace(scopes=["notes:read"])
+    assert HasScope().has_permission(request_with(token, "post"), read_only) is True  # then 405
+    everything = view({"GET": ["notes:read"]})
+    assert HasScope().has_permission(request_with(None, "patch"), everything) is True  # a session
+
+    class Strict(HasScope):
+        allow_without_scopes = False
+
+    with pytest.raises(AccessDenied):
+        Strict().has_permission(request_with(None, "patch"), everything)
 
 
 def test_has_scope_refuses_anonymous_requests():

@@ -6,12 +6,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from django_api_errors import conf
-from django_api_errors.exceptions import InsufficientScope
+from django_api_errors.exceptions import AccessDenied, InsufficientScope
+
+UNLISTED = _("No scope grants this method on this resource.")
+_SAFE = ("GET", "HEAD", "OPTIONS")
 
 
 def _parse(value: Any) -> frozenset[str] | None:
@@ -54,14 +58,30 @@ def granted_scopes(request: Request) -> frozenset[str] | None:
     return None if found is None else frozenset(found)
 
 
-def required_scopes(request: Request, view: APIView) -> list[str]:
-    """The view's ``required_scopes``: a list, or a dict of HTTP method to list."""
+def required_scopes(request: Request, view: APIView) -> list[str] | None:
+    """The view's ``required_scopes`` for the request's method, or ``None`` when no scope grants it.
+
+    A dict of HTTP method to list names each method a token may use: a
+    ``HEAD`` it leaves out needs ``GET``'s scopes, a ``GET`` or ``OPTIONS``
+    none, and a ``POST``, ``PUT``, ``PATCH`` or ``DELETE`` is granted by no
+    scope (a dict that forgot ``PATCH`` must not let a read-only token write).
+    """
     required: Any = getattr(view, "required_scopes", ())
     if isinstance(required, Mapping):
-        required = required.get(request.method or "", ())
+        method = request.method or ""
+        if method == "HEAD" and method not in required:
+            method = "GET"
+        if method not in required:
+            return [] if method in _SAFE else None
+        required = required[method]
     if isinstance(required, str):
         required = required.split()
     return [str(scope) for scope in required]
+
+
+def _handles(view: APIView, method: str) -> bool:
+    name = method.lower()
+    return name in getattr(view, "http_method_names", (name,)) and hasattr(view, name)
 
 
 class HasScope(BasePermission):
@@ -80,11 +100,15 @@ class HasScope(BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         needed = required_scopes(request, view)
-        if not needed:
+        if needed == []:
             return True
         granted = granted_scopes(request)
         if granted is None and self.allow_without_scopes:
             return True
+        if needed is None:
+            if not _handles(view, request.method or ""):
+                return True  # the view's 405 says more
+            raise AccessDenied(UNLISTED)
         if granted is None or not granted.issuperset(needed):
             raise InsufficientScope(scopes=needed)
         return True
