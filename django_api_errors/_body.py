@@ -246,6 +246,7 @@ def complete(request: HttpRequest) -> Problem | None:
     """
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
+    _text.read_json_as_utf8(request)
     if request.method == "POST" and _overridden(request):
         return Problem.for_code("invalid_request", OVERRIDDEN)
     if "HTTP_CONTENT_RANGE" in request.META and request.method == "PUT":

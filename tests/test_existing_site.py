@@ -596,6 +596,24 @@ def test_form_text_not_in_its_charset_is_refused_not_stored_as_replacement_chara
     assert api.get(product, timeout=10).json()["name"] == f"{created['name']}-café"
 
 
+def test_json_labelled_latin1_is_read_as_the_utf8_it_is(server: tuple[str, bool]) -> None:
+    url, _ = server
+    api, created, path = new_product(url, "label")
+    product = f"{url}{path}"
+    latin = {"Content-Type": "application/json; charset=iso-8859-1"}
+    # UTF-8 labelled Latin-1: DRF stored "cafÃ© â\x98\x95" with 200.
+    renamed = f"{created['name']}-café ☕"
+    sent = api.patch(
+        product, data=json.dumps({"name": renamed}, ensure_ascii=False).encode(), headers=latin, timeout=10
+    )
+    assert sent.status_code == 200, sent.text
+    assert api.get(product, timeout=10).json()["name"] == renamed
+    # Really Latin-1: not UTF-8, refused, nothing written.
+    sent = api.patch(product, data='{"name": "thé"}'.encode("latin-1"), headers=latin, timeout=10)
+    documented(sent, 400, "invalid_request")
+    assert api.get(product, timeout=10).json()["name"] == renamed
+
+
 @pytest.fixture
 def on_uvicorn(request: pytest.FixtureRequest) -> bool:
     return bool(request.node.callspec.params["server"][0] == "uvicorn")

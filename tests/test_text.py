@@ -194,6 +194,32 @@ def test_json_in_another_charset_is_looked_at_in_it(charset):
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252", "ascii"])
+def test_json_labelled_in_a_charset_that_is_not_unicode_is_read_as_utf8(kind, charset, django_user_model):
+    # JSON is UTF-8 (RFC 8259 §8.1); DRF decoded it in the label's charset and
+    # stored "cafÃ© â\x98\x95" with a 201.
+    django_user_model.objects.create(username="owner")
+    prefix = "/conditional/async/hashed/" if kind == "async" else "/conditional/hashed/"
+    sent = '{"title": "café ☕", "body": "", "checklist": []}'.encode()
+    response = _post(kind, prefix, sent, f"application/json; charset={charset}")
+    assert response.status_code == 201, response.content
+    assert response.json()["title"] == Note.objects.get().title == "café ☕"
+    # A body really in Latin-1 is not UTF-8: refused, nothing stored.
+    latin = '{"title": "thé", "body": "", "checklist": []}'.encode("latin-1")
+    assert_error(_post(kind, prefix, latin, f"application/json; charset={charset}"), 400, "invalid_request")
+    assert Note.objects.count() == 1
+
+
+def test_json_is_read_as_utf8_whatever_default_charset_says(settings, monkeypatch):
+    settings.DEFAULT_CHARSET = "iso-8859-1"
+    # The test client re-encodes a body from UTF-8 into DEFAULT_CHARSET; a client would not.
+    monkeypatch.setattr("django.test.client.force_bytes", lambda data, *args, **kwargs: data)
+    response = _post("sync", "/drf/echo/", '{"title": "café"}'.encode(), "application/json")
+    assert response.status_code == 200
+    assert json.loads(response.content)["data"]["title"] == "café"  # DRF renders UTF-8
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
 def test_nothing_is_stored_from_json_with_half_a_surrogate_pair(kind, django_user_model):
     # DRF's CharField refuses a title like this itself; its JSONField stored
     # the list, and rendering the 201 failed: a 500 after the write.
