@@ -7,6 +7,7 @@ import re
 from traceback import walk_tb
 from typing import Any
 
+from django.apps import apps
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler, SQLUpdateCompiler
@@ -18,11 +19,12 @@ _MYSQL_DUPLICATE = 1062
 
 
 def unique_fields(exc: IntegrityError) -> list[str] | None:
-    """The columns of the unique constraint ``exc`` violated.
+    """The model fields (else the columns) of the unique constraint ``exc`` violated.
 
     ``None`` when ``exc`` is some other integrity failure (NOT NULL, foreign
     key, check): those are server bugs, not client conflicts.  Values are
-    never returned, only column names.
+    never returned, only names: a foreign key's ``product``, not its column
+    ``product_id``.
     """
     cause: Any = exc.__cause__ or exc
     sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
@@ -31,7 +33,8 @@ def unique_fields(exc: IntegrityError) -> list[str] | None:
             return None
         diag = getattr(cause, "diag", None)
         match = _PG_KEY.search(getattr(diag, "message_detail", None) or "")
-        return [name.strip() for name in match.group(1).split(",")] if match else []
+        columns = [name.strip() for name in match.group(1).split(",")] if match else []
+        return _field_names(getattr(diag, "table_name", None), columns)
     args = getattr(cause, "args", ())
     if args and args[0] == _MYSQL_DUPLICATE:
         return []
@@ -39,7 +42,17 @@ def unique_fields(exc: IntegrityError) -> list[str] | None:
     if match is None:
         return None
     # "app_table.column, app_table.other" -> ["column", "other"]
-    return [part.strip().rsplit(".", 1)[-1] for part in match.group(1).split(",")]
+    qualified = [part.strip().rpartition(".") for part in match.group(1).split(",")]
+    return _field_names(qualified[0][0], [column for _table, _dot, column in qualified])
+
+
+def _field_names(table: str | None, columns: list[str]) -> list[str]:
+    """The names of the fields of ``table``'s model stored in ``columns``; a column no field has stays."""
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.db_table == table:
+            stored = {field.column: field.name for field in model._meta.concrete_fields}
+            return [stored.get(column, column) for column in columns]
+    return columns
 
 
 # PostgreSQL's data exceptions (class 22) about a value sent for storage: too

@@ -20,15 +20,16 @@ from tests.models import Note
 
 
 class FakeDiag:
-    def __init__(self, detail):
+    def __init__(self, detail, table=None):
         self.message_detail = detail
+        self.table_name = table
 
 
 class FakePgError(Exception):
-    def __init__(self, sqlstate, detail=None):
+    def __init__(self, sqlstate, detail=None, table=None):
         super().__init__("duplicate key value violates unique constraint")
         self.sqlstate = sqlstate
-        self.diag = FakeDiag(detail)
+        self.diag = FakeDiag(detail, table)
 
 
 def _integrity(cause):
@@ -42,6 +43,13 @@ def _integrity(cause):
     ("cause", "fields"),
     [
         (FakePgError("23505", "Key (owner_id, title)=(1, secret) already exists."), ["owner_id", "title"]),
+        # A model's table: its fields' names, not their columns.
+        (
+            FakePgError("23505", "Key (owner_id, title)=(1, x) already exists.", "tests_note"),
+            ["owner", "title"],
+        ),
+        (Exception("UNIQUE constraint failed: tests_note.owner_id, tests_note.title"), ["owner", "title"]),
+        (Exception("UNIQUE constraint failed: no_model.owner_id"), ["owner_id"]),
         (FakePgError("23505", None), []),
         (FakePgError("23502"), None),  # NOT NULL: a server bug, not a conflict
         (Exception(1062, "Duplicate entry 'secret' for key 'title'"), []),

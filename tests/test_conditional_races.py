@@ -19,7 +19,7 @@ import pytest
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import DataError, connections
+from django.db import DataError, IntegrityError, connections
 from django.db.models import IntegerField
 from django.db.models.functions import Cast
 from django.test import AsyncClient
@@ -276,3 +276,11 @@ def test_a_data_error_of_the_servers_own_query_stays_a_500(race_db, new_note):
     with pytest.raises(DataError) as raised:
         query.first()
     assert classify(raised.value).code == "server_error"
+
+
+def test_a_unique_violation_names_the_model_fields_not_their_columns(race_db, new_note, django_db_blocker):
+    # PostgreSQL names the columns (owner_id, title), and so did the 409; the
+    # table says whose fields they are.
+    with django_db_blocker.unblock(), pytest.raises(IntegrityError) as raised:
+        Note.objects.using(race_db).create(owner=new_note.owner, title=new_note.title)
+    assert classify(raised.value).extra["fields"] == ["owner", "title"]

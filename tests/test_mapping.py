@@ -51,7 +51,7 @@ def test_row(client, kind, name):
 @pytest.mark.parametrize("kind", ["drf", "plain"])
 def test_unique_violation_names_fields(client, kind):
     body = assert_error(client.get(f"/{kind}/raise/integrity_unique/"), 409, "conflict")
-    assert body["fields"] == ["owner_id", "title"]
+    assert body["fields"] == ["owner", "title"]  # the model's names, not the columns
 
 
 @pytest.mark.parametrize("kind", ["drf", "plain"])

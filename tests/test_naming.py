@@ -134,7 +134,7 @@ def test_integrity_error_fields_and_django_validation_error(api_client):
     body = assert_error(
         api_client.post("/naming/model-errors/", {"duplicate": 1}, format="json"), 409, "conflict"
     )
-    assert body["fields"] == ["ownerId", "title"]
+    assert body["fields"] == ["owner", "title"]
     body = assert_error(api_client.post("/naming/model-errors/", {}, format="json"), 400, "invalid_request")
     assert body["details"] == [
         {
