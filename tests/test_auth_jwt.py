@@ -164,3 +164,27 @@ def test_subclass_refusals_keep_their_wording(alice):
         NoWeekends().authenticate(Request(request))
     assert raised.value.description == "Not on weekends."
     assert raised.value.headers["WWW-Authenticate"] == INVALID
+
+
+@pytest.mark.parametrize("name", ["JWTAuthentication", "JWTStatelessUserAuthentication"])
+def test_the_schema_has_a_bearer_scheme_for_the_apps_classes(name):
+    # drf-spectacular knows simplejwt's own classes only: the app's had no
+    # security scheme (and a warning per view) before the openapi wing said.
+    from rest_framework.views import APIView
+
+    from django_api_errors.auth.contrib import simplejwt
+    from tests.schema_helpers import schema_for
+
+    class Whoami(APIView):
+        authentication_classes = [getattr(simplejwt, name)]
+
+        def get(self, request):
+            """Who the token says."""
+
+    schema = schema_for(("whoami/", Whoami.as_view()))
+    assert schema["components"]["securitySchemes"]["jwtAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    assert {"jwtAuth": []} in schema["paths"]["/whoami/"]["get"]["security"]

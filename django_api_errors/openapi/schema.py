@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.utils.encoding import force_str
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ComponentRegistry, force_instance, is_serializer
@@ -252,3 +253,14 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-un
             "name": "Authorization",
             "description": f'A token with the prefix "{keyword} ".',
         }
+
+
+class JWTScheme(SimpleJWTScheme):  # type: ignore[misc]
+    """simplejwt's security scheme (``jwtAuth``) for the app's ``JWTAuthentication`` and its subclasses.
+
+    drf-spectacular matches simplejwt's classes exactly, so without this a
+    view using the app's class had no security scheme, and a warning.
+    """
+
+    target_class = "django_api_errors.auth.contrib.simplejwt.JWTAuthentication"
+    match_subclasses = True
