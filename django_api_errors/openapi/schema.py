@@ -255,7 +255,7 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-un
         }
 
 
-class JWTScheme(SimpleJWTScheme):  # type: ignore[misc]
+class JWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]
     """simplejwt's security scheme (``jwtAuth``) for the app's ``JWTAuthentication`` and its subclasses.
 
     drf-spectacular matches simplejwt's classes exactly, so without this a
