@@ -125,6 +125,18 @@ def _from_validation(exc: drf.ValidationError, request: Any) -> Problem:
     return Problem.for_code("invalid_request", details=found)
 
 
+def _from_django_validation(exc: django_exceptions.ValidationError, request: Any) -> Problem:
+    """400, or 409 where each error is ``full_clean()``'s unique check (the same row exists)."""
+    found = _details.from_django(exc, request)
+    if not found or any(item["code"] not in ("unique", "unique_together") for item in found):
+        return Problem.for_code("invalid_request", details=found)
+    errors = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+    checked = (error.params.get("unique_check", ()) for group in errors for error in group if error.params)
+    fields = list(dict.fromkeys(name for names in checked for name in names))
+    extra = {"fields": _details.client_names(fields, request)} if fields else {}
+    return Problem.for_code("conflict", UNIQUE, details=found, extra=extra)
+
+
 def _required_scopes(detail: Any) -> list[str] | None:
     scopes = detail.get("required_scopes") if isinstance(detail, dict) else None
     return [str(scope) for scope in scopes] if isinstance(scopes, list) else None
@@ -185,7 +197,7 @@ def classify(exc: BaseException, request: Any = None) -> Problem:
     if isinstance(exc, django_exceptions.PermissionDenied):
         return Problem.for_code("access_denied")
     if isinstance(exc, django_exceptions.ValidationError):
-        return Problem.for_code("invalid_request", details=_details.from_django(exc, request))
+        return _from_django_validation(exc, request)
     if isinstance(exc, django_exceptions.RequestDataTooBig):
         return Problem.for_status(413, TOO_BIG)
     if isinstance(exc, _BAD_REQUEST):

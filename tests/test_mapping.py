@@ -30,6 +30,8 @@ ROWS = {
     "drf_not_found": (404, "not_found", ()),
     "get_object_or_404": (404, "not_found", ()),
     "integrity_unique": (409, "conflict", ()),
+    "django_unique_together": (409, "conflict", ()),
+    "django_unique": (409, "conflict", ()),
     "protected": (409, "conflict", ()),
     "precondition_failed": (412, "precondition_failed", ()),
     "throttled": (429, "usage_limit_exceeded", ("Retry-After",)),
@@ -83,6 +85,18 @@ def test_django_validation_details(client, kind):
     assert "Ensure this value has at most 100 characters (it has 200)." in [
         d["message"] for d in body["details"]
     ]
+
+
+@pytest.mark.parametrize("kind", ["drf", "plain"])
+@pytest.mark.parametrize(
+    ("name", "fields"), [("django_unique_together", ["owner", "title"]), ("django_unique", ["username"])]
+)
+def test_full_cleans_unique_check_is_a_conflict_like_the_databases(client, kind, name, fields):
+    # full_clean() found the row the INSERT would have collided with: the same
+    # 409 as the IntegrityError, not a 400 (a plain view's duplicate got 400).
+    body = assert_error(client.get(f"/{kind}/raise/{name}/"), 409, "conflict")
+    assert body["fields"] == fields
+    assert {item["code"] for item in body["details"]} <= {"unique", "unique_together"}
 
 
 @pytest.mark.parametrize("kind", ["drf", "plain"])

@@ -47,6 +47,17 @@ def _full_clean():
     Note(owner=_user(), title="x" * 200).full_clean()
 
 
+def _full_clean_duplicate():
+    user = _user()
+    Note.objects.create(owner=user, title="dup")
+    Note(owner=user, title="dup").full_clean()  # the UniqueConstraint on (owner, title)
+
+
+def _full_clean_taken_username():
+    _user()
+    get_user_model()(username="alice", password="x").full_clean()  # unique=True
+
+
 def _two_rows_then_fail():
     Note.objects.create(owner=_user(), title="first")
     Note.objects.create(owner=_user(), title="second")
@@ -59,6 +70,8 @@ RAISES = {
         drf.ValidationError({"title": ["This field is required."]})
     ),
     "django_validation": _full_clean,
+    "django_unique_together": _full_clean_duplicate,
+    "django_unique": _full_clean_taken_username,
     "bad_request": lambda: (_ for _ in ()).throw(dj.BadRequest("bad")),
     "suspicious": lambda: (_ for _ in ()).throw(dj.SuspiciousOperation("secret-internal-detail")),
     "disallowed_host": lambda: (_ for _ in ()).throw(dj.DisallowedHost("evil.example")),
