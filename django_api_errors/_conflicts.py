@@ -59,6 +59,7 @@ def _field_names(table: str | None, columns: list[str]) -> list[str]:
 # long, out of range, a date out of range, a character its encoding lacks
 # (NUL in jsonb), text the type cannot read.  Not 22012 (division by zero) and
 # the like, which a query of the server's own makes.
+_SQLITE_JSON = "JSON_VALID("  # the CHECK Django puts on a JSONField's column
 _PG_UNSTORABLE = frozenset({"22001", "22003", "22008", "22021", "22P02", "22P05"})
 _WRITES = (SQLInsertCompiler, SQLUpdateCompiler)
 
@@ -69,13 +70,18 @@ def unstorable(exc: BaseException) -> bool:
     DRF's ``JSONField`` takes ``"\\u0000"``, which PostgreSQL's ``jsonb``
     cannot hold; a model field without the backend's range passes a number it
     cannot store (SQLite's ``OverflowError`` past 64 bits: a ``DurationField``
-    of a billion days).  Sending it again cannot succeed, so it is the client's
+    of a billion days), and SQLite's check on a ``JSONField`` refuses the
+    ``Infinity`` that ``json.dumps`` writes for ``1e400`` in a form's JSON
+    text (PostgreSQL's 22P02).  Sending it again cannot succeed, so it is the client's
     400.  Only an ``INSERT`` or ``UPDATE`` the ORM wrote counts: the same error
     from a query (a ``Cast`` over stored text) is the server's.
     """
     if isinstance(exc, DataError):
         cause: Any = exc.__cause__ or exc
         if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) not in _PG_UNSTORABLE:
+            return False
+    elif isinstance(exc, IntegrityError):
+        if _SQLITE_JSON not in str(exc):
             return False
     elif not out_of_range(exc):
         return False

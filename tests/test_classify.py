@@ -110,6 +110,20 @@ def test_a_number_sqlite_cannot_store_is_the_clients(django_user_model):
     assert note.version == 1  # nothing was written
 
 
+@pytest.mark.django_db(transaction=True)  # the refused INSERT must not break a test's transaction
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_json_text_sqlite_cannot_store_is_the_clients(client, django_user_model, kind):
+    # A form's JSON text with 1e400: DRF's JSONField reads infinity, json.dumps
+    # writes Infinity, and the JSON_VALID check of SQLite's column refuses the
+    # INSERT with an IntegrityError that answered 500.
+    django_user_model.objects.create(username="owner")
+    url = "/conditional/async/hashed/" if kind == "async" else "/conditional/hashed/"
+    response = client.post(url, {"title": "t", "checklist": "[1e400]"})
+    assert_error(response, 400, "invalid_request")
+    assert not Note.objects.exists()
+    assert client.post(url, {"title": "t", "checklist": "[1e300]"}).status_code == 201
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("middleware_paths")
 @pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
