@@ -70,6 +70,7 @@ UNSUPPORTED_TRANSFER_CODING = _(
 )
 OVERRIDDEN = _("This API does not take a method from a header: send the request with the method it names.")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_UTF8 = frozenset({"utf-8", "UTF-8", "utf8", "UTF8"})  # other spellings take the long way
 # Headers some clients send to tunnel a method through POST; Django and DRF ignore them.
 _OVERRIDES = ("HTTP_X_HTTP_METHOD_OVERRIDE", "HTTP_X_HTTP_METHOD", "HTTP_X_METHOD_OVERRIDE")
 _FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -188,6 +189,16 @@ def _not_text(request: HttpRequest, body: bytes, close: bytes | None) -> Problem
     )
 
 
+def _json_as_utf8(request: HttpRequest) -> None:
+    """Have DRF read JSON labelled with a charset that is not Unicode as the UTF-8 JSON is (:mod:`._text`)."""
+    if _text.labelled_not_unicode(request) and _text.parsed_by_drf(
+        _routing.handler(request), request.META.get("CONTENT_TYPE", "")
+    ):
+        query = request.GET  # the query string stays decoded as it was
+        request.encoding = "utf-8"
+        request.GET = query
+
+
 def _overridden(request: HttpRequest) -> bool:
     """Whether a ``POST`` asks, in a header, to be taken as another method (a ``DELETE`` created a row)."""
     meta = request.META
@@ -246,7 +257,8 @@ def complete(request: HttpRequest) -> Problem | None:
     """
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
-    _text.read_json_as_utf8(request)
+    if (request.encoding or settings.DEFAULT_CHARSET) not in _UTF8:
+        _json_as_utf8(request)
     if request.method == "POST" and _overridden(request):
         return Problem.for_code("invalid_request", OVERRIDDEN)
     if "HTTP_CONTENT_RANGE" in request.META and request.method == "PUT":

@@ -17,8 +17,8 @@ JSON in a charset.  JSON is Unicode, exchanged as UTF-8 (RFC 8259 §8.1,
 whose registration defines no ``charset``).  DRF's parser decodes it in the
 ``charset=`` of ``Content-Type``: UTF-8 text labelled ``iso-8859-1`` was
 stored as ``cafÃ©`` with a 2xx.  A charset that is not a Unicode encoding is
-set aside for JSON (:func:`read_json_as_utf8`), so such a body is read as
-the UTF-8 it is, and one really in Latin-1 is refused as not UTF-8.
+set aside for JSON going to a DRF view (``_body``), so such a body is read
+as the UTF-8 it is, and one really in Latin-1 is refused as not UTF-8.
 
 Both are asked about small bodies, which are read before the view
 (``_body._read_early``), going to DRF views: DRF's parsers decode as above,
@@ -142,17 +142,15 @@ def _surrogate(text: str) -> str | None:
     return next((char for char in text if 0xD800 <= ord(char) <= 0xDFFF), None)
 
 
-def read_json_as_utf8(request: HttpRequest) -> None:
-    """Have a JSON body read as UTF-8 where its charset is not a Unicode encoding (UTF-16 is kept)."""
-    encoding = request.encoding or settings.DEFAULT_CHARSET
-    if encoding.lower() in ("utf-8", "utf8") or not is_json(request.content_type or ""):
-        return
+def labelled_not_unicode(request: HttpRequest) -> bool:
+    """Whether a JSON body's charset (or ``DEFAULT_CHARSET``) is not a Unicode encoding (UTF-16 is one)."""
+    if not is_json(request.content_type or ""):
+        return False
     try:
-        name = codecs.lookup(encoding).name
+        name = codecs.lookup(request.encoding or settings.DEFAULT_CHARSET).name
     except LookupError:  # Django sets no encoding it cannot look up: a DEFAULT_CHARSET's
-        name = ""
-    if not name.startswith(("utf-8", "utf-16", "utf-32")):
-        request.encoding = "utf-8"
+        return False
+    return not name.startswith(("utf-8", "utf-16", "utf-32"))
 
 
 def is_json(content_type: str) -> bool:

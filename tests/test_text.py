@@ -210,6 +210,16 @@ def test_json_labelled_in_a_charset_that_is_not_unicode_is_read_as_utf8(kind, ch
     assert Note.objects.count() == 1
 
 
+def test_the_query_string_and_plain_views_keep_the_labels_charset():
+    # Only DRF's parser is told that JSON is UTF-8: the query string is decoded
+    # as before, and a plain view reading request.encoding still gets the label.
+    latin = "application/json; charset=iso-8859-1"
+    drf = _post("sync", "/drf/echo/?q=caf%E9", '{"title": "thé"}'.encode(), latin)
+    assert drf.json() == {"data": {"title": "thé"}, "query": {"q": "café"}}
+    plain = _post("sync", "/plain/echo/", '{"title": "thé"}'.encode("latin-1"), latin)
+    assert plain.status_code == 200 and plain.json()["decoded"] == '{"title": "thé"}'
+
+
 def test_json_is_read_as_utf8_whatever_default_charset_says(settings, monkeypatch):
     settings.DEFAULT_CHARSET = "iso-8859-1"
     # The test client re-encodes a body from UTF-8 into DEFAULT_CHARSET; a client would not.

@@ -248,7 +248,10 @@ def returns_429_now(request):
 @csrf_exempt
 def echo_body(request):
     """A plain view that answers with what it received."""
-    return JsonResponse({"length": len(request.body), "body": request.body.decode()})
+    decoded = request.body.decode(request.encoding or "utf-8", "replace")  # in the label's charset
+    return JsonResponse(
+        {"length": len(request.body), "body": request.body.decode("utf-8", "replace"), "decoded": decoded}
+    )
 
 
 def to_english(request):
@@ -329,6 +332,8 @@ class EchoAPIView(APIView):
     accepts_partial_put = False  # so that as_view() may be given it
 
     def post(self, request):
+        if request.query_params:
+            return Response({"data": request.data, "query": request.query_params.dict()})
         return Response({"data": request.data})
 
     put = patch = post
