@@ -7,7 +7,14 @@ from typing import Any
 from django.core.checks import CheckMessage, Error
 from rest_framework.authentication import TokenAuthentication
 
+from django_api_errors.auth.authentication import ExpiringTokenAuthentication
 from django_api_errors.checks import dotted, view_classes
+
+# The lookups that read the model get_model() returns.
+_READ_TOKEN = (
+    TokenAuthentication.authenticate_credentials,
+    ExpiringTokenAuthentication.authenticate_credentials,
+)
 
 
 def _authentication_classes() -> list[type]:
@@ -25,6 +32,11 @@ def check_token_models(**kwargs: Any) -> list[CheckMessage]:
     for cls in _authentication_classes():
         if not issubclass(cls, TokenAuthentication) or cls.model is not None:
             continue  # a model of the project's own is its own to install
+        if (
+            cls.get_model is not TokenAuthentication.get_model
+            or cls.authenticate_credentials not in _READ_TOKEN
+        ):
+            continue  # it finds its tokens its own way
         from rest_framework.authtoken.models import Token
 
         if Token._meta.abstract:  # DRF makes it abstract outside INSTALLED_APPS

@@ -264,3 +264,4 @@ class JWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]
 
     target_class = "django_api_errors.auth.contrib.simplejwt.JWTAuthentication"
     match_subclasses = True
+    optional = True  # without the jwt extra the class cannot be imported: no warning for that
