@@ -33,7 +33,7 @@ def unique_fields(exc: IntegrityError) -> list[str] | None:
             return None
         diag = getattr(cause, "diag", None)
         match = _PG_KEY.search(getattr(diag, "message_detail", None) or "")
-        columns = [name.strip() for name in match.group(1).split(",")] if match else []
+        columns = [_unquoted(name.strip()) for name in match.group(1).split(",")] if match else []
         return _field_names(getattr(diag, "table_name", None), columns)
     args = getattr(cause, "args", ())
     if args and args[0] == _MYSQL_DUPLICATE:
@@ -46,13 +46,23 @@ def unique_fields(exc: IntegrityError) -> list[str] | None:
     return _field_names(qualified[0][0], [column for _table, _dot, column in qualified])
 
 
+def _unquoted(name: str) -> str:
+    """A name as PostgreSQL's message quotes it (``"order"``, ``"ownerId"``), unquoted."""
+    return name[1:-1].replace('""', '"') if len(name) > 1 and name[0] == name[-1] == '"' else name
+
+
 def _field_names(table: str | None, columns: list[str]) -> list[str]:
-    """The names of the fields of ``table``'s model stored in ``columns``; a column no field has stays."""
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.db_table == table:
-            stored = {field.column: field.name for field in model._meta.concrete_fields}
-            return [stored.get(column, column) for column in columns]
-    return columns
+    """The names of the fields of ``table``'s model stored in ``columns``; a column no field has stays.
+
+    Where models share the table, the one Django manages (not a proxy, not
+    an unmanaged view of it) names them.
+    """
+    models = [model for model in apps.get_models(include_auto_created=True) if model._meta.db_table == table]
+    models.sort(key=lambda model: not (model._meta.managed and not model._meta.proxy))
+    if not models:
+        return columns
+    stored = {field.column: field.name for field in models[0]._meta.concrete_fields}
+    return [stored.get(column, column) for column in columns]
 
 
 # PostgreSQL's data exceptions (class 22) about a value sent for storage: too

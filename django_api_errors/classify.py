@@ -9,7 +9,7 @@ wing tells an expired session from none), so the core never imports them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from traceback import walk_tb
 from typing import Any
 
@@ -131,8 +131,15 @@ def _from_django_validation(exc: django_exceptions.ValidationError, request: Any
     if not found or any(item["code"] not in ("unique", "unique_together") for item in found):
         return Problem.for_code("invalid_request", details=found)
     errors = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
-    checked = (error.params.get("unique_check", ()) for group in errors for error in group if error.params)
-    fields = list(dict.fromkeys(name for names in checked for name in names))
+    checked = [
+        error.params.get("unique_check")
+        for group in errors
+        for error in group
+        if isinstance(error.params, Mapping)  # a message's own params may be a tuple
+    ]
+    fields = list(
+        dict.fromkeys(str(name) for names in checked if isinstance(names, tuple | list) for name in names)
+    )
     extra = {"fields": _details.client_names(fields, request)} if fields else {}
     return Problem.for_code("conflict", UNIQUE, details=found, extra=extra)
 

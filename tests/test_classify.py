@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 from django.test import RequestFactory
@@ -50,6 +51,12 @@ def _integrity(cause):
         ),
         (Exception("UNIQUE constraint failed: tests_note.owner_id, tests_note.title"), ["owner", "title"]),
         (Exception("UNIQUE constraint failed: no_model.owner_id"), ["owner_id"]),
+        # PostgreSQL quotes reserved and mixed-case names in its message.
+        (
+            FakePgError("23505", 'Key (owner_id, "title")=(1, x) already exists.', "tests_note"),
+            ["owner", "title"],
+        ),
+        (FakePgError("23505", 'Key ("order", "we""ird")=(1, x) already exists.'), ["order", 'we"ird']),
         (FakePgError("23505", None), []),
         (FakePgError("23502"), None),  # NOT NULL: a server bug, not a conflict
         (Exception(1062, "Duplicate entry 'secret' for key 'title'"), []),
@@ -256,3 +263,31 @@ def test_a_busy_or_lost_database_is_503_with_retry_after(exc, wait):
 
 def test_other_operational_errors_stay_500():
     assert classify(OperationalError("no such table: notes_note")).status == 500
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "fields"),
+    [
+        # A message's own params may be a tuple ("%s is taken"): it answered 500.
+        (DjangoValidationError("%s is taken.", code="unique", params=("alice",)), 409, None),
+        (DjangoValidationError("Taken.", code="unique"), 409, None),
+        (
+            DjangoValidationError(
+                {"title": DjangoValidationError("x", code="unique", params={"unique_check": "title"})}
+            ),
+            409,
+            None,
+        ),
+        (
+            DjangoValidationError(
+                [DjangoValidationError("x", code="unique"), DjangoValidationError("y", code="invalid")]
+            ),
+            400,
+            None,
+        ),
+    ],
+)
+def test_a_django_unique_error_of_any_shape_is_classified(raised, status, fields):
+    problem = classify(raised)
+    assert problem.status == status
+    assert problem.extra.get("fields") == fields
