@@ -257,7 +257,7 @@ def complete(request: HttpRequest) -> Problem | None:
     """
     if request.method not in _BODY_METHODS:
         return None  # GET and HEAD bodies have no meaning (RFC 9110 §9.3.1): one set lookup
-    if (request.encoding or settings.DEFAULT_CHARSET) not in _UTF8:
+    if (request.encoding or conf.settings.default_charset) not in _UTF8:
         _json_as_utf8(request)
     if request.method == "POST" and _overridden(request):
         return Problem.for_code("invalid_request", OVERRIDDEN)

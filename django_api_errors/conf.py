@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 def _clear_cache(*, setting: str, **kwargs: Any) -> None:
-    if setting == "API_ERRORS":
+    if setting in ("API_ERRORS", "DEFAULT_CHARSET"):
         vars(settings).clear()
 
 
@@ -255,6 +255,11 @@ class Settings:
         """``REQUEST_ID_HEADER`` as sent, as Django's header store keys it, and as a ``META`` key."""
         name = self.REQUEST_ID_HEADER
         return name, name.lower(), "HTTP_" + name.upper().replace("-", "_")
+
+    @cached_property
+    def default_charset(self) -> str:
+        """Django's ``DEFAULT_CHARSET``, read once: each read of Django's settings runs Python code."""
+        return str(django_settings.DEFAULT_CHARSET)
 
 
 settings = Settings()
