@@ -75,11 +75,11 @@ class Renamer:
         return self.rename(key)[0]
 
 
-def _from_package(cls: Any) -> bool:
+def from_package(cls: Any) -> bool:
     return any(getattr(klass, "__module__", "").startswith(_PACKAGE) for klass in getattr(cls, "__mro__", ()))
 
 
-def _package_options() -> Mapping[str, Any]:
+def package_options() -> Mapping[str, Any]:
     from djangorestframework_camel_case.settings import api_settings
 
     return api_settings.JSON_UNDERSCOREIZE  # type: ignore[no-any-return]
@@ -97,10 +97,10 @@ def _camel_options(view: Any) -> Mapping[str, Any] | None:
         renderers = getattr(view, "renderer_classes", None) or ()
         parsers = getattr(view, "parser_classes", None) or ()
     for cls in (*renderers, *parsers):
-        if _from_package(cls):
+        if from_package(cls):
             # The parsers for forms read the package's settings, not an attribute.
             options = getattr(cls, "json_underscoreize", None)
-            return options if isinstance(options, Mapping) else _package_options()
+            return options if isinstance(options, Mapping) else package_options()
     return None
 
 
@@ -121,7 +121,7 @@ def _resolve(view: Any, query: bool) -> Renamer | None:
             return None
         if options is None:
             try:
-                options = _package_options()
+                options = package_options()
             except ImportError:
                 pass
         options = options or {}

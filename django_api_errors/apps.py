@@ -19,5 +19,6 @@ class ApiErrorsConfig(AppConfig):
         checks.register(app_checks.check_error_views)
         checks.register(app_checks.check_middleware)
         checks.register(app_checks.check_settings)
+        checks.register(app_checks.check_camel_case_names)
         for wing in WINGS:
             import_module(wing).ready()

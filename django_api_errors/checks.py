@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 from django.urls import URLResolver, get_resolver
 
+from django_api_errors import _naming
 from django_api_errors.conf import SPEC
 
 HANDLER = "django_api_errors.handlers.exception_handler"
@@ -117,6 +118,47 @@ def check_middleware(**kwargs: Any) -> list[CheckMessage]:
                     f"{other.rsplit('.', 1)[1]} comes before ErrorMiddleware, so {effect}.",
                     hint=f"Move {other} below {MIDDLEWARE} ({where}).",
                     id=f"django_api_errors.{number}",
+                )
+            )
+    return messages
+
+
+def check_camel_case_names(**kwargs: Any) -> list[CheckMessage]:
+    """W011: fields whose camelCase name djangorestframework-camel-case's parser reads as another name.
+
+    Its renderer writes ``address_line1`` as ``addressLine1``, which its parser
+    reads as ``address_line_1`` (unless ``no_underscore_before_number``, which
+    breaks ``address_line_1`` instead): DRF drops the key, and a client
+    sending the name it reads in responses has the value dropped with a 2xx.
+    """
+    messages: list[CheckMessage] = []
+    for view_class in view_classes():
+        parsers = [
+            cls for cls in getattr(view_class, "parser_classes", None) or () if _naming.from_package(cls)
+        ]
+        serializer_class = getattr(view_class, "serializer_class", None)
+        if not parsers or not isinstance(serializer_class, type):
+            continue
+        from djangorestframework_camel_case.util import camel_to_underscore
+
+        options = getattr(parsers[0], "json_underscoreize", None) or _naming.package_options()
+        try:
+            fields = serializer_class().fields
+        except Exception:  # a serializer that needs its context: nothing to say
+            continue
+        read = {_naming.camelize(name): name for name, field in fields.items() if not field.read_only}
+        lost = [f"{sent} as {camel_to_underscore(sent, **options)}" for sent, name in read.items()
+                if camel_to_underscore(sent, **options) != name]  # fmt: skip
+        if lost:
+            messages.append(
+                Warning(
+                    f"djangorestframework-camel-case's parser reads {', '.join(lost)}, names "
+                    f"{serializer_class.__name__} has no field for: a client sending the name the "
+                    "responses use has its value dropped with a 2xx.",
+                    hint="Rename the field (no digit right after a letter or an underscore), or set "
+                    'JSON_CAMEL_CASE["JSON_UNDERSCOREIZE"]["no_underscore_before_number"] to match it.',
+                    obj=view_class,
+                    id="django_api_errors.W011",
                 )
             )
     return messages

@@ -150,3 +150,44 @@ def test_a_broken_included_urlconf_is_left_to_djangos_own_checks(settings, tmp_p
     monkeypatch.syspath_prepend(str(tmp_path))
     settings.ROOT_URLCONF = "broken_root"
     assert checks.view_classes() == []
+
+
+def _camel_view(*names, **options):
+    from djangorestframework_camel_case.parser import CamelCaseJSONParser
+
+    if options:  # as a subclass sets them; the package reads its own settings once
+        CamelCaseJSONParser = type("Parser", (CamelCaseJSONParser,), {"json_underscoreize": options})  # noqa: N806
+    from rest_framework import serializers
+    from rest_framework.views import APIView
+
+    fields = {name: serializers.CharField() for name in names}
+    serializer = type(
+        "AddressSerializer",
+        (serializers.Serializer,),
+        {**fields, "id": serializers.IntegerField(read_only=True)},
+    )
+    return type(
+        "AddressView", (APIView,), {"parser_classes": [CamelCaseJSONParser], "serializer_class": serializer}
+    )
+
+
+def _w011(monkeypatch, view):
+    monkeypatch.setattr(checks, "view_classes", lambda: [view])
+    return [message for message in checks.check_camel_case_names() if message.id == "django_api_errors.W011"]
+
+
+def test_a_field_the_camel_case_parser_reads_as_another_name_is_w011(monkeypatch):
+    # The renderer writes address_line1 as addressLine1, the parser reads that
+    # back as address_line_1: DRF dropped the value with a 2xx.
+    (message,) = _w011(monkeypatch, _camel_view("address_line1", "home_address"))
+    assert "addressLine1 as address_line_1" in message.msg and "homeAddress" not in message.msg
+    # With no_underscore_before_number the digit name passes, and address_line_1 breaks instead.
+    assert _w011(monkeypatch, _camel_view("address_line1", no_underscore_before_number=True)) == []
+    (message,) = _w011(monkeypatch, _camel_view("address_line_1", no_underscore_before_number=True))
+    assert "addressLine1 as address_line1" in message.msg
+
+
+def test_views_without_the_camel_case_parser_are_not_w011(monkeypatch):
+    view = _camel_view("address_line1")
+    view.parser_classes = []
+    assert _w011(monkeypatch, view) == []
