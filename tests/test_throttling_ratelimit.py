@@ -21,6 +21,8 @@ GROUPS = {
     "/rl/adrf/": "helpers.adrf",
     "/rl/acbv/": "helpers.acbv",
     "/rl/afbv/": "helpers.afbv",
+    "/rl/adrf-method/": "helpers.adrf-method",  # the decorator on a method, no method_decorator
+    "/rl/drf-method/": "helpers.drf-method",
 }
 PATHS = list(GROUPS)
 JITTER = zlib.crc32(b"127.0.0.1") % 60  # django-ratelimit's per-key window offset
@@ -140,7 +142,7 @@ def test_misconfiguration_is_not_swallowed(rf):
         view(rf.get("/"))
 
 
-ASYNC_PATHS = ["/rl/adrf/", "/rl/acbv/", "/rl/afbv/"]
+ASYNC_PATHS = ["/rl/adrf/", "/rl/acbv/", "/rl/afbv/", "/rl/adrf-method/"]
 
 
 @pytest.mark.parametrize("path", ASYNC_PATHS)

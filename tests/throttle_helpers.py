@@ -162,6 +162,7 @@ def fbv_limited(request):
 # The same three as async views (django-ratelimit's own decorator returns an
 # unawaited coroutine from these; the app's counts in a thread and awaits).
 from adrf.decorators import api_view as async_api_view  # noqa: E402
+from adrf.views import APIView as AsyncAPIView  # noqa: E402
 
 
 @async_api_view(["GET"])
@@ -178,6 +179,25 @@ class AsyncLimitedView(View):
         return JsonResponse({"ok": True})
 
 
+class AdrfLimitedView(AsyncAPIView):
+    """The decorator on an adrf method itself: method_decorator hides it from adrf before Python 3.12."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @ratelimit(key="ip", rate="2/m", group="helpers.adrf-method")
+    async def get(self, request):
+        return Response({"ok": True})
+
+
+class DrfLimitedMethodView(APIView):
+    authentication_classes = AdrfLimitedView.authentication_classes
+    permission_classes = AdrfLimitedView.permission_classes
+    get = ratelimit(key="ip", rate="2/m", group="helpers.drf-method")(
+        lambda self, request: Response({"ok": True})
+    )
+
+
 @ratelimit(key="ip", rate="2/m", group="helpers.afbv")
 async def afbv_limited(request):
     return JsonResponse({"ok": True, "limited": request.limited})
@@ -190,6 +210,8 @@ urlpatterns += [
     path("rl/adrf/", adrf_limited),
     path("rl/acbv/", AsyncLimitedView.as_view()),
     path("rl/afbv/", afbv_limited),
+    path("rl/adrf-method/", AdrfLimitedView.as_view()),
+    path("rl/drf-method/", DrfLimitedMethodView.as_view()),
 ]
 
 
