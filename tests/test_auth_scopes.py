@@ -88,6 +88,14 @@ def test_has_scope_by_method():
         HasScope().has_permission(request_with(SimpleNamespace(scopes=["x"]), "head"), required)
 
 
+def test_method_names_in_any_case():
+    # {"get": ...} was taken as naming no GET: a token without the scope read everything.
+    required = view({"get": ["notes:read"], "Post": ["notes:write"]})
+    with pytest.raises(InsufficientScope):
+        HasScope().has_permission(request_with(SimpleNamespace(scopes=["other"])), required)
+    assert HasScope().has_permission(request_with(SimpleNamespace(scopes=["notes:write"]), "post"), required)
+
+
 def test_a_write_left_out_of_the_dict_passes_where_the_view_answers_405_or_no_scopes_apply():
     read_only = view({"GET": ["notes:read"]}, methods=("get",))
     token = SimpleNamespace(scopes=["notes:read"])

@@ -68,6 +68,7 @@ def required_scopes(request: Request, view: APIView) -> list[str] | None:
     """
     required: Any = getattr(view, "required_scopes", ())
     if isinstance(required, Mapping):
+        required = {str(name).upper(): scopes for name, scopes in required.items()}  # "get" is GET
         method = request.method or ""
         if method == "HEAD" and method not in required:
             method = "GET"
