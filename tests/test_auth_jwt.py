@@ -173,7 +173,7 @@ def test_the_schema_has_a_bearer_scheme_for_the_apps_classes(name):
     from rest_framework.views import APIView
 
     from django_api_errors.auth.contrib import simplejwt
-    from tests.schema_helpers import schema_for
+    from tests.schema_helpers import error_codes, schema_for
 
     class Whoami(APIView):
         authentication_classes = [getattr(simplejwt, name)]
@@ -188,3 +188,8 @@ def test_the_schema_has_a_bearer_scheme_for_the_apps_classes(name):
         "bearerFormat": "JWT",
     }
     assert {"jwtAuth": []} in schema["paths"]["/whoami/"]["get"]["security"]
+    # Expired tokens answer session_expired: the schema says so.
+    assert error_codes(schema, schema["paths"]["/whoami/"]["get"]["responses"]["401"]) == [
+        "unauthorized_client",
+        "session_expired",
+    ]

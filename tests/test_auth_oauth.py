@@ -184,3 +184,28 @@ def test_stored_token_has_a_public_fallback_for_the_private_lookup(issue, monkey
 
     assert lookup("tok-old-2") == stored
     assert lookup("tok-unknown") is None
+
+
+def test_the_schema_documents_what_the_toolkits_classes_answer():
+    # A generated client met session_expired (401) and insufficient_scope (403,
+    # TokenHasReadWriteScope, whose scopes come from settings) the schema did not
+    # name; and the app's OAuth2Authentication had no security scheme.
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    from django_api_errors.contrib.oauth2 import OAuth2Authentication, TokenHasReadWriteScope
+    from tests.schema_helpers import error_codes, schema_for
+
+    class ReadWrite(APIView):
+        authentication_classes = [OAuth2Authentication]
+        permission_classes = [TokenHasReadWriteScope]
+
+        def post(self, request):
+            return Response({})
+
+    schema = schema_for(("rw/", ReadWrite.as_view()))
+    operation = schema["paths"]["/rw/"]["post"]
+    assert error_codes(schema, operation["responses"]["401"]) == ["unauthorized_client", "session_expired"]
+    assert "insufficient_scope" in error_codes(schema, operation["responses"]["403"])
+    assert schema["components"]["securitySchemes"]["oauth2"]["type"] == "oauth2"
+    assert any("oauth2" in requirement for requirement in operation["security"])

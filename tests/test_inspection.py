@@ -368,3 +368,51 @@ def test_decimal_validator_messages_only_when_a_mapping():
     validator.messages = ["not", "a", "mapping"]
     assert inspection._validator_codes([validator]) == set()
     assert Decimal("1.00")  # the validator itself is untouched otherwise
+
+
+class ExpiringTokens(APIView):
+    from django_api_errors.authentication import ExpiringTokenAuthentication
+
+    authentication_classes = [ExpiringTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({})
+
+
+def test_expiring_tokens_document_session_expired_only_with_a_lifetime(settings):
+    # A generated client met session_expired where the schema named only
+    # unauthorized_client, and failed to parse the 401.
+    assert _statuses(ExpiringTokens)[401] == ["unauthorized_client"]  # tokens that never expire
+    settings.API_ERRORS = {"TOKEN_LIFETIME": 3600}
+    assert _statuses(ExpiringTokens)[401] == ["unauthorized_client", "session_expired"]
+
+
+class ScopesInLowerCase(Open):
+    permission_classes = [IsAuthenticated]
+    required_scopes = {"get": ["orders:read"]}
+
+
+def test_scopes_by_method_in_lower_case_mean_insufficient_scope():
+    assert _statuses(ScopesInLowerCase)[403] == ["access_denied", "insufficient_scope"]
+
+
+class RateLimitedMethod(Open):
+    from django_api_errors.ratelimit import ratelimit
+
+    get = ratelimit(key="ip", rate="5/m")(Open.get)
+
+
+@api_view(["GET"])
+def _limited_function(request):
+    return Response({})
+
+
+def test_the_apps_ratelimit_decorator_documents_its_429():
+    # Its 429 reached clients whose schema had none (a generated client parsed None).
+    from django_api_errors.ratelimit import ratelimit
+
+    assert _statuses(RateLimitedMethod)[429] == ["usage_limit_exceeded"]
+    from_above = ratelimit(key="ip", rate="5/m")(_limited_function)  # on the @api_view's class
+    schema = schema_for(("f/", from_above))
+    assert 429 in {int(status) for status in responses(schema, "/f/", "get")}

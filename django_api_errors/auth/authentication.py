@@ -44,6 +44,14 @@ def with_error(header: str, error: str = "invalid_token") -> str:
     return f'{header.strip()}{separator}error="{error}"'
 
 
+class _ExpiryErrors:
+    """A token class's ``api_errors`` (for the schema): ``session_expired`` where its tokens expire."""
+
+    def __get__(self, instance: Any, owner: Any) -> tuple[str, ...]:
+        own_expiry = owner.expires_at is not ExpiringTokenAuthentication.expires_at
+        return ("session_expired",) if own_expiry or conf.settings.TOKEN_LIFETIME is not None else ()
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's ``TokenAuthentication`` with a lifetime and documented errors.
 
@@ -55,6 +63,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """
 
     www_authenticate_realm: str | None = None
+    api_errors = _ExpiryErrors()
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         try:

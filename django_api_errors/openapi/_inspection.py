@@ -73,8 +73,9 @@ def _is(component: Any, kind: type) -> bool:
 def _requires_scopes(view: Any, method: str) -> bool:
     """``required_scopes`` as django-oauth-toolkit and many scope permissions spell it."""
     scopes = getattr(view, "required_scopes", None)
-    if isinstance(scopes, Mapping):
-        scopes = scopes.get(method)
+    if isinstance(scopes, Mapping):  # by method, in any case; a HEAD left out needs GET's
+        by_method = {str(name).upper(): listed for name, listed in scopes.items()}
+        scopes = by_method.get(method.upper(), by_method.get("GET") if method.upper() == "HEAD" else None)
     return bool(scopes)
 
 

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.utils.encoding import force_str
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -265,3 +266,11 @@ class JWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]
     target_class = "django_api_errors.auth.contrib.simplejwt.JWTAuthentication"
     match_subclasses = True
     optional = True  # without the jwt extra the class cannot be imported: no warning for that
+
+
+class OAuth2Scheme(DjangoOAuthToolkitScheme):  # type: ignore[no-untyped-call]
+    """django-oauth-toolkit's security scheme (``oauth2``) for the app's ``OAuth2Authentication``."""
+
+    target_class = "django_api_errors.auth.contrib.oauth2.OAuth2Authentication"
+    match_subclasses = True
+    optional = True  # without the oauth extra the class cannot be imported

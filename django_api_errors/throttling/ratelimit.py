@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.conf import settings
@@ -116,6 +116,17 @@ def _request_of(first: Any, args: tuple[Any, ...]) -> Any:
     return first if hasattr(first, "META") or not args else args[0]
 
 
+def _declared(view: Any) -> Any:
+    """``view``, with its 429 declared for the schema (``api_errors``, as ``declares_errors`` sets it).
+
+    On the class of an ``@api_view`` function it decorates from above; under
+    ``@api_view``, DRF keeps no trace of it.
+    """
+    holder = getattr(view, "cls", view)
+    holder.api_errors = tuple(dict.fromkeys((*getattr(holder, "api_errors", ()), "usage_limit_exceeded")))
+    return view
+
+
 def ratelimit(
     group: str | None = None,
     key: Any = None,
@@ -157,7 +168,7 @@ def ratelimit(
                 await sync_to_async(check)(request)
                 return finish(request, await fn(first, *args, **kwargs))
 
-            return awrapped  # type: ignore[return-value]
+            return cast("F", _declared(awrapped))
 
         @wraps(fn)
         def wrapped(first: Any, *args: Any, **kwargs: Any) -> Any:
@@ -165,6 +176,6 @@ def ratelimit(
             check(request)
             return finish(request, fn(first, *args, **kwargs))
 
-        return wrapped  # type: ignore[return-value]
+        return cast("F", _declared(wrapped))
 
     return decorator

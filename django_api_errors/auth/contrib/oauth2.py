@@ -52,6 +52,8 @@ def stored_token(request: Request) -> Any:
 class OAuth2Authentication(authentication.OAuth2Authentication):  # type: ignore[misc]
     """The toolkit's ``OAuth2Authentication``; a refused token raises a documented error."""
 
+    api_errors = ("session_expired",)  # for the schema: access tokens expire
+
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         found: tuple[Any, Any] | None = super().authenticate(request)
         if found is not None:
@@ -68,6 +70,8 @@ class OAuth2Authentication(authentication.OAuth2Authentication):  # type: ignore
 
 class InsufficientScopeMixin(BasePermission):
     """Turns a scope check's ``False`` into ``InsufficientScope`` when a live token lacks a scope."""
+
+    api_errors = ("insufficient_scope",)  # for the schema: the scopes may come from the toolkit's settings
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if super().has_permission(request, view):

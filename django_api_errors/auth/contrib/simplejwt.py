@@ -31,6 +31,8 @@ from django_api_errors.exceptions import SessionExpired, UnauthorizedClient
 class JWTAuthentication(authentication.JWTAuthentication):
     """simplejwt's ``JWTAuthentication``, telling expired tokens from bad ones."""
 
+    api_errors = ("session_expired",)  # for the schema: every token expires
+
     def authenticate(self, request: Request) -> tuple[Any, Token] | None:
         challenge = with_error(self.authenticate_header(request))
         try:
