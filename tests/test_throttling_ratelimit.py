@@ -186,3 +186,23 @@ def test_misconfiguration_of_an_async_view_is_not_swallowed(rf):
 
     with pytest.raises(ImproperlyConfigured):
         async_to_sync(app_ratelimit.ratelimit(rate="1/m", group="helpers.anokey")(view))(rf.get("/"))
+
+
+def test_views_decorated_from_outside_count_each_on_their_own(rf):
+    # django-ratelimit names a group after the function, and every as_view()
+    # function has one name: two @api_view views decorated from above shared a count.
+    from rest_framework.decorators import api_view
+    from rest_framework.response import Response
+
+    def limited(name):
+        def view(request):
+            return Response({"view": name})
+
+        view.__name__ = name
+        return app_ratelimit.ratelimit(key="ip", rate="1/m")(api_view(["GET"])(view))
+
+    first, second = limited("first_view"), limited("second_view")
+    assert first(rf.get("/")).status_code == 200
+    assert second(rf.get("/")).status_code == 200  # its own count: was refused
+    with pytest.raises(app_ratelimit.Ratelimited):
+        first(rf.get("/"))

@@ -144,9 +144,15 @@ def ratelimit(
     """
 
     def decorator(fn: F) -> F:
+        # django-ratelimit names a group after the function: every as_view()
+        # function is "View.as_view.<locals>.view", so views decorated from
+        # outside (an @api_view) shared one count.  Their class names them here.
+        owner = getattr(fn, "view_class", None) or getattr(fn, "cls", None)
+        named = group or (f"{owner.__module__}.{owner.__name__}" if isinstance(owner, type) else None)
+
         def check(request: Any) -> None:
             seen: dict[str, Any] = {}
-            usage = _usage(request, group=group, fn=fn, key=key, rate=_capturing(rate, seen), method=method)
+            usage = _usage(request, group=named, fn=fn, key=key, rate=_capturing(rate, seen), method=method)
             limited = bool(usage and usage["should_limit"])
             request.limited = limited or getattr(request, "limited", False)
             _remember(request, usage, seen)
