@@ -216,7 +216,7 @@ def test_the_query_string_and_plain_views_keep_the_labels_charset():
     latin = "application/json; charset=iso-8859-1"
     drf = _post("sync", "/drf/echo/?q=caf%E9", '{"title": "thé"}'.encode(), latin)
     assert drf.json() == {"data": {"title": "thé"}, "query": {"q": "café"}}
-    plain = _post("sync", "/plain/echo/", '{"title": "thé"}'.encode("latin-1"), latin)
+    plain = _post("sync", "/plain/echo-decoded/", '{"title": "thé"}'.encode("latin-1"), latin)
     assert plain.status_code == 200 and plain.json()["decoded"] == '{"title": "thé"}'
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("plain/returns-json-400/", views.returns_json_error),
     path("plain/returns-429-now/", views.returns_429_now),
     path("plain/echo/", views.echo_body),
+    path("plain/echo-decoded/", views.echo_decoded),
     path("plain/see-other/", views.see_other),
     path("plain/dated/", views.dated),
     path("drf/echo/", views.EchoAPIView.as_view()),

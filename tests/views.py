@@ -248,10 +248,12 @@ def returns_429_now(request):
 @csrf_exempt
 def echo_body(request):
     """A plain view that answers with what it received."""
-    decoded = request.body.decode(request.encoding or "utf-8", "replace")  # in the label's charset
-    return JsonResponse(
-        {"length": len(request.body), "body": request.body.decode("utf-8", "replace"), "decoded": decoded}
-    )
+    return JsonResponse({"length": len(request.body), "body": request.body.decode()})
+
+
+def echo_decoded(request):
+    """A plain view that decodes the body in the charset of its label."""
+    return JsonResponse({"decoded": request.body.decode(request.encoding or "utf-8")})
 
 
 def to_english(request):

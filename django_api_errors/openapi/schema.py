@@ -17,6 +17,7 @@ from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.utils.encoding import force_str
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -268,9 +269,11 @@ class JWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]
     optional = True  # without the jwt extra the class cannot be imported: no warning for that
 
 
-class OAuth2Scheme(DjangoOAuthToolkitScheme):  # type: ignore[no-untyped-call]
-    """django-oauth-toolkit's security scheme (``oauth2``) for the app's ``OAuth2Authentication``."""
+# The toolkit's models cannot be imported outside INSTALLED_APPS (drf-spectacular would warn).
+if django_apps.apps_ready and django_apps.is_installed("oauth2_provider"):
 
-    target_class = "django_api_errors.auth.contrib.oauth2.OAuth2Authentication"
-    match_subclasses = True
-    optional = True  # without the oauth extra the class cannot be imported
+    class OAuth2Scheme(DjangoOAuthToolkitScheme):  # type: ignore[no-untyped-call]
+        """django-oauth-toolkit's security scheme (``oauth2``) for the app's ``OAuth2Authentication``."""
+
+        target_class = "django_api_errors.auth.contrib.oauth2.OAuth2Authentication"
+        match_subclasses = True
