@@ -123,6 +123,9 @@ def check_middleware(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
+_WRITES = ("post", "put", "patch", "create", "update", "partial_update")
+
+
 def check_camel_case_names(**kwargs: Any) -> list[CheckMessage]:
     """W011: fields whose camelCase name djangorestframework-camel-case's parser reads as another name.
 
@@ -130,25 +133,21 @@ def check_camel_case_names(**kwargs: Any) -> list[CheckMessage]:
     reads as ``address_line_1`` (unless ``no_underscore_before_number``, which
     breaks ``address_line_1`` instead): DRF drops the key, and a client
     sending the name it reads in responses has the value dropped with a 2xx.
+    The views' ``serializer_class`` is built here, without a request.
     """
     messages: list[CheckMessage] = []
-    for view_class in view_classes():
+    for view_class in dict.fromkeys(view_classes()):
         parsers = [
             cls for cls in getattr(view_class, "parser_classes", None) or () if _naming.from_package(cls)
         ]
         serializer_class = getattr(view_class, "serializer_class", None)
-        if not parsers or not isinstance(serializer_class, type):
+        if not parsers or not isinstance(serializer_class, type) or not _writes(view_class):
             continue
-        from djangorestframework_camel_case.util import camel_to_underscore
-
         options = getattr(parsers[0], "json_underscoreize", None) or _naming.package_options()
         try:
-            fields = serializer_class().fields
+            lost = _misread(serializer_class(), options, "")
         except Exception:  # a serializer that needs its context: nothing to say
             continue
-        read = {_naming.camelize(name): name for name, field in fields.items() if not field.read_only}
-        lost = [f"{sent} as {camel_to_underscore(sent, **options)}" for sent, name in read.items()
-                if camel_to_underscore(sent, **options) != name]  # fmt: skip
         if lost:
             messages.append(
                 Warning(
@@ -162,6 +161,34 @@ def check_camel_case_names(**kwargs: Any) -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+def _writes(view_class: type) -> bool:
+    return any(hasattr(view_class, name) for name in _WRITES)
+
+
+def _misread(serializer: Any, options: Mapping[str, Any], path: str, depth: int = 0) -> list[str]:
+    """``"sent as read"`` for each writable field, nested ones too, whose name does not survive."""
+    from djangorestframework_camel_case.util import camel_to_underscore
+    from rest_framework import serializers
+
+    lost: list[str] = []
+    kept = set(options.get("ignore_keys") or ())
+    for name, field in serializer.fields.items():
+        if field.read_only or isinstance(field, serializers.HiddenField):
+            continue
+        sent = name if name in kept else _naming.camelize(name)
+        read = sent if sent in kept else camel_to_underscore(sent, **options)
+        if read != name:
+            lost.append(f"{path}{sent} as {read}")
+        nested = getattr(field, "child", field)
+        if (
+            isinstance(nested, serializers.BaseSerializer)
+            and depth < 4
+            and name not in (options.get("ignore_fields") or ())
+        ):
+            lost.extend(_misread(nested, options, f"{path}{sent}.", depth + 1))
+    return lost
 
 
 def check_error_views(**kwargs: Any) -> list[CheckMessage]:

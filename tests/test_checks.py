@@ -152,7 +152,7 @@ def test_a_broken_included_urlconf_is_left_to_djangos_own_checks(settings, tmp_p
     assert checks.view_classes() == []
 
 
-def _camel_view(*names, **options):
+def _camel_view(*names, base=None, writes=True, **options):
     from djangorestframework_camel_case.parser import CamelCaseJSONParser
 
     if options:  # as a subclass sets them; the package reads its own settings once
@@ -166,9 +166,10 @@ def _camel_view(*names, **options):
         (serializers.Serializer,),
         {**fields, "id": serializers.IntegerField(read_only=True)},
     )
-    return type(
-        "AddressView", (APIView,), {"parser_classes": [CamelCaseJSONParser], "serializer_class": serializer}
-    )
+    attrs = {"parser_classes": [CamelCaseJSONParser], "serializer_class": serializer}
+    if writes:
+        attrs["post"] = lambda self, request: None
+    return type("AddressView", (base or APIView,), attrs)
 
 
 def _w011(monkeypatch, view):
@@ -191,3 +192,35 @@ def test_views_without_the_camel_case_parser_are_not_w011(monkeypatch):
     view = _camel_view("address_line1")
     view.parser_classes = []
     assert _w011(monkeypatch, view) == []
+
+
+def test_w011_looks_into_nested_serializers_and_skips_what_no_client_sends(monkeypatch):
+    from rest_framework import generics, serializers
+
+    class Address(serializers.Serializer):
+        address_line1 = serializers.CharField()
+
+    view = _camel_view("street")
+    view.serializer_class = type(
+        "Customer",
+        (serializers.Serializer,),
+        {
+            "home": Address(),
+            "previous": Address(many=True),
+            "owner2": serializers.HiddenField(default="x"),  # never sent by a client
+            "phone2": serializers.CharField(read_only=True),
+        },
+    )
+    (message,) = _w011(monkeypatch, view)
+    assert "home.addressLine1 as address_line_1" in message.msg
+    assert "previous.addressLine1 as address_line_1" in message.msg
+    assert "owner2" not in message.msg and "phone2" not in message.msg
+    # A view that takes no body, and a name the package is told to keep, are not warned about.
+    assert _w011(monkeypatch, _camel_view("address_line1", base=generics.ListAPIView, writes=False)) == []
+    assert _w011(monkeypatch, _camel_view("address_line1", ignore_keys=("address_line1",))) == []
+
+
+def test_w011_names_a_view_once_whatever_its_routes(monkeypatch):
+    view = _camel_view("address_line1")
+    monkeypatch.setattr(checks, "view_classes", lambda: [view, view, view])
+    assert len(checks.check_camel_case_names()) == 1

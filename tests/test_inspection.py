@@ -416,3 +416,31 @@ def test_the_apps_ratelimit_decorator_documents_its_429():
     from_above = ratelimit(key="ip", rate="5/m")(_limited_function)  # on the @api_view's class
     schema = schema_for(("f/", from_above))
     assert 429 in {int(status) for status in responses(schema, "/f/", "get")}
+
+
+class SharedClass(Open):
+    """Routed twice: once rate-limited from outside, once not."""
+
+
+def test_ratelimit_around_as_view_documents_the_429_of_that_route_only():
+    from django_api_errors.ratelimit import ratelimit
+
+    limited = ratelimit(key="ip", rate="5/m", group="shared")(SharedClass.as_view())
+    schema = schema_for(("limited/", limited), ("plain/", SharedClass.as_view()))
+    assert 429 in {int(status) for status in responses(schema, "/limited/", "get")}
+    assert 429 not in {
+        int(status) for status in responses(schema, "/plain/", "get")
+    }  # the class is untouched
+    assert "api_errors" not in vars(SharedClass)
+
+
+def test_declares_errors_on_a_token_class_keeps_its_session_expired(settings):
+    from django_api_errors.authentication import ExpiringTokenAuthentication
+
+    @declares_errors("conflict")
+    class Declared(ExpiringTokenAuthentication):
+        pass
+
+    assert Declared.api_errors == ("conflict",)  # tokens that never expire
+    settings.API_ERRORS = {"TOKEN_LIFETIME": 3600}
+    assert Declared.api_errors == ("session_expired", "conflict")  # read when asked, not at import

@@ -206,3 +206,13 @@ def test_views_decorated_from_outside_count_each_on_their_own(rf):
     assert second(rf.get("/")).status_code == 200  # its own count: was refused
     with pytest.raises(app_ratelimit.Ratelimited):
         first(rf.get("/"))
+
+
+def test_a_request_passed_by_name_is_counted(rf):
+    def view(request):
+        return JsonResponse({"ok": True})
+
+    decorated = app_ratelimit.ratelimit(key="ip", rate="1/m", group="by-name")(view)
+    assert decorated(request=rf.get("/")).status_code == 200
+    with pytest.raises(app_ratelimit.Ratelimited):
+        decorated(request=rf.get("/"))

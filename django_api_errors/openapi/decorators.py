@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django_api_errors.openapi._inspection import DECLARED
 
 T = TypeVar("T")
+
+
+class _Added:
+    """``api_errors`` worked out when read, with ``codes`` added."""
+
+    def __init__(self, base: Any, codes: tuple[str, ...]) -> None:
+        self.base, self.codes = base, codes
+
+    def __get__(self, instance: Any, owner: Any) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.base.__get__(instance, owner), *self.codes)))
 
 
 def declares_errors(*error_codes: str) -> Callable[[T], T]:
@@ -27,8 +38,11 @@ def declares_errors(*error_codes: str) -> Callable[[T], T]:
 
     def decorate(target: T) -> T:
         holder: Any = getattr(target, "cls", target)  # @api_view functions keep their class here
-        merged = dict.fromkeys((*getattr(holder, DECLARED, ()), *error_codes))
-        setattr(holder, DECLARED, tuple(merged))
+        found = inspect.getattr_static(holder, DECLARED, ())
+        if hasattr(found, "__get__"):  # worked out when read (a token class's session_expired)
+            setattr(holder, DECLARED, _Added(found, error_codes))
+        else:
+            setattr(holder, DECLARED, tuple(dict.fromkeys((*found, *error_codes))))
         return target
 
     return decorate

@@ -3,7 +3,10 @@
 django-ratelimit's own decorator raises ``Ratelimited`` without saying how
 long the client should wait, so the handler can only answer with
 ``API_ERRORS["RETRY_AFTER"]``.  This decorator takes the same arguments,
-counts the same way (same groups, keys and cache entries), and stores the
+counts the same way (same keys and cache entries; the same groups, except
+that a view decorated from outside, an ``as_view()`` function or an
+``@api_view``, is named after its class rather than ``as_view``'s inner
+function, which all such views shared), and stores the
 usage on the request, so the 429 carries the seconds left in the window, and responses, 2xx and
 429 alike, carry the ``RateLimit-Policy`` and ``RateLimit`` headers (the
 policy named after the group)::
@@ -111,19 +114,31 @@ def _usage(request: Any, **kwargs: Any) -> dict[str, Any] | None:
         return None if throttling.fail_open("Rate limit cache unavailable; request %s") else dict(_FAILED)
 
 
-def _request_of(first: Any, args: tuple[Any, ...]) -> Any:
-    """A view function's request, or a view method's: there the view comes first."""
-    return first if hasattr(first, "META") or not args else args[0]
+def _request_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """A view function's request, or a view method's (the view comes first), or one passed by name."""
+    for candidate in args[:2]:
+        if hasattr(candidate, "META"):
+            return candidate
+    return kwargs.get("request", args[0] if args else None)
 
 
 def _declared(view: Any) -> Any:
     """``view``, with its 429 declared for the schema (``api_errors``, as ``declares_errors`` sets it).
 
-    On the class of an ``@api_view`` function it decorates from above; under
-    ``@api_view``, DRF keeps no trace of it.
+    An ``as_view()`` function gets it in its own ``initkwargs``, which the
+    schema generator builds the view with: the class may have other routes.
+    Under ``@api_view``, DRF keeps no trace of it.
     """
-    holder = getattr(view, "cls", view)
-    holder.api_errors = tuple(dict.fromkeys((*getattr(holder, "api_errors", ()), "usage_limit_exceeded")))
+    initkwargs = getattr(view, "initkwargs", None)
+    holder = initkwargs if isinstance(initkwargs, dict) else vars(view)
+    declared: tuple[str, ...] = tuple(
+        holder.get("api_errors") or getattr(getattr(view, "cls", None), "api_errors", None) or ()
+    )
+    merged = tuple(dict.fromkeys((*declared, "usage_limit_exceeded")))
+    if isinstance(initkwargs, dict):
+        view.initkwargs = {**initkwargs, "api_errors": merged}  # a dict of its own: wraps() shared fn's
+    else:
+        view.api_errors = merged
     return view
 
 
@@ -169,18 +184,18 @@ def ratelimit(
         if iscoroutinefunction(fn):
 
             @wraps(fn)
-            async def awrapped(first: Any, *args: Any, **kwargs: Any) -> Any:
-                request = _request_of(first, args)
+            async def awrapped(*args: Any, **kwargs: Any) -> Any:
+                request = _request_of(args, kwargs)
                 await sync_to_async(check)(request)
-                return finish(request, await fn(first, *args, **kwargs))
+                return finish(request, await fn(*args, **kwargs))
 
             return cast("F", _declared(awrapped))
 
         @wraps(fn)
-        def wrapped(first: Any, *args: Any, **kwargs: Any) -> Any:
-            request = _request_of(first, args)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            request = _request_of(args, kwargs)
             check(request)
-            return finish(request, fn(first, *args, **kwargs))
+            return finish(request, fn(*args, **kwargs))
 
         return cast("F", _declared(wrapped))
 
